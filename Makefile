@@ -1,0 +1,61 @@
+# lianban — the two commands a newcomer needs: `make demo` and `make test`.
+SHELL := /bin/bash
+PY := .venv/bin/python
+LIANBAN := .venv/bin/lianban
+APT_PACKAGES := fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+PYTEST_WORKERS ?= 2
+
+.PHONY: messages deps system-deps python-deps demo test test-fast test-browser lint format bench fuzz clean
+
+deps: system-deps python-deps var/secret_key
+
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	  else \
+	    echo "Missing system packages. Run:"; echo "  sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+python-deps:
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet 'uv>=0.5'
+	uv sync --frozen --quiet
+
+var/secret_key:
+	@mkdir -p var && umask 077 && python3 -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+demo: deps
+	$(LIANBAN) migrate --no-input
+	$(LIANBAN) demo
+	$(LIANBAN) serve 127.0.0.1:8000
+
+test: deps
+	uv run --frozen pytest -n $(PYTEST_WORKERS) -q
+
+test-fast:
+	uv run --frozen pytest -n $(PYTEST_WORKERS) -q -m "not browser"
+
+test-browser: deps
+	uv run --frozen pytest -q -m browser
+
+lint:
+	uv run --frozen ruff check src tests benchmarks
+	uv run --frozen ruff format --check src tests benchmarks
+
+format:
+	uv run --frozen ruff check --fix src tests benchmarks
+	uv run --frozen ruff format src tests benchmarks
+
+bench: deps
+	uv run --frozen python -m benchmarks
+
+clean:
+	rm -rf var/lianban.sqlite3* var/media var/static
+
+messages:
+	cd src && ../.venv/bin/python ../manage.py makemessages -l en --no-obsolete --no-location -i "*/migrations/*"
+	.venv/bin/python scripts/fill_translations.py
+	cd src && ../.venv/bin/python ../manage.py compilemessages -l en

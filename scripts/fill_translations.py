@@ -1,0 +1,70 @@
+"""Fill the English catalogue from src/locale/en.tsv (中文<TAB>English, one string a line).
+
+`make messages` extracts the strings, runs this, then compiles. Strings missing from the
+TSV stay untranslated and are listed, so a reviewer sees what still needs English."""
+
+import sys
+from pathlib import Path
+
+from django.utils.translation import trans_real  # noqa: F401  (ensures Django is importable)
+
+ROOT = Path(__file__).resolve().parent.parent
+PO = ROOT / "src/locale/en/LC_MESSAGES/django.po"
+TSV = ROOT / "src/locale/en.tsv"
+
+
+def _unquote(lines: list[str]) -> str:
+    text = "".join(line.strip()[1:-1] for line in lines)
+    return text.encode("raw_unicode_escape").decode("unicode_escape")
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def main() -> int:
+    table = {}
+    for line in TSV.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            zh, _, en = line.partition("\t")
+            table[zh] = en
+    out, missing = [], []
+    lines = PO.read_text(encoding="utf-8").splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("msgid "):
+            block = [line[6:]]
+            i += 1
+            while i < len(lines) and lines[i].startswith('"'):
+                block.append(lines[i])
+                i += 1
+            msgid = "".join(b.strip()[1:-1] for b in block)
+            out.append("msgid " + block[0])
+            out.extend(block[1:])
+            if i < len(lines) and lines[i].startswith("msgstr "):
+                j = i + 1
+                while j < len(lines) and lines[j].startswith('"'):
+                    j += 1
+                raw = msgid.replace('\\"', '"').replace("\\n", "\n")
+                if raw and raw in table:
+                    out.append("msgstr " + _quote(table[raw]))
+                    i = j
+                    continue
+                if raw:
+                    missing.append(raw)
+            continue
+        out.append(line)
+        i += 1
+    text = "\n".join(out) + "\n"
+    text = text.replace("#, fuzzy\n", "", 1) if '#, fuzzy\nmsgid ""' in text else text
+    PO.write_text(text, encoding="utf-8")
+    if missing:
+        print(f"{len(missing)} strings still without English:", file=sys.stderr)
+        for m in missing[:40]:
+            print("  ", m, file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

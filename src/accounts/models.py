@@ -1,0 +1,103 @@
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from directory.masking import mask_phone
+from directory.validators import validate_phone
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", _("申请人")
+    AGENT = "agent", _("代办员")
+    CLERK = "clerk", _("综合窗口")
+    REVIEWER = "reviewer", _("审批人员")
+    LEAD = "lead", _("牵头部门协调人")
+    SUPERVISOR = "supervisor", _("效能监察")
+    LEADER = "leader", _("县领导")
+    ADMIN = "admin", _("系统管理员")
+
+
+STAFF_ROLES = {Role.CLERK, Role.REVIEWER, Role.LEAD, Role.SUPERVISOR, Role.LEADER, Role.ADMIN}
+DEPARTMENT_ROLES = {Role.CLERK, Role.REVIEWER, Role.LEAD}
+
+
+class User(AbstractUser):
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.APPLICANT)
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    department = models.ForeignKey(
+        "directory.Department",
+        verbose_name=_("所属部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    is_department_head = models.BooleanField(_("部门负责人"), default=False)
+    enterprise = models.ForeignKey(
+        "directory.Enterprise",
+        verbose_name=_("企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accounts",
+    )
+    person = models.ForeignKey(
+        "directory.Person",
+        verbose_name=_("自然人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accounts",
+    )
+    phone = models.CharField(_("手机号码"), max_length=20, blank=True, validators=[validate_phone])
+    language = models.CharField(_("语言"), max_length=10, default="zh-hans")
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                name="staff_in_department_roles_have_department",
+                condition=~models.Q(role__in=["clerk", "reviewer", "lead"])
+                | models.Q(department__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+
+class ApiToken(models.Model):
+    """A per-user API token. Only its SHA-256 is stored; the key is shown once at creation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("名称"), max_length=100)
+    prefix = models.CharField(max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str) -> tuple["ApiToken", str]:
+        key = "lb_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=key[:8], key_hash=cls.hash(key))
+        return token, key

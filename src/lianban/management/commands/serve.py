@@ -1,0 +1,34 @@
+import os
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "启动 Web 服务（gunicorn，两个工作进程）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--dev", action="store_true", help="Django runserver with autoreload")
+
+    def handle(self, addrport, workers, dev, **options):
+        if dev:
+            call_command("runserver", addrport)
+            return
+        os.execvp(  # noqa: S606 - replaces this process with gunicorn on purpose
+            sys.executable,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "lianban.wsgi:application",
+                "--bind",
+                addrport,
+                "--workers",
+                str(workers),
+                "--access-logfile",
+                "-",
+            ],
+        )

@@ -1,0 +1,11 @@
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from . import service
+from .models import CalendarOverride, ScheduledYear
+
+
+@receiver([post_save, post_delete], sender=CalendarOverride)
+@receiver([post_save, post_delete], sender=ScheduledYear)
+def _calendar_changed(**kwargs):
+    service.invalidate()
