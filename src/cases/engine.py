@@ -2,16 +2,49 @@
 
 Each function takes the acting user and, in one transaction: locks the case row, guards the
 state it expects (raising a DomainError with a message for the user), changes, appends the
-event, and notifies after commit. Views, the API, commands and the demo all call these."""
+event, and notifies after commit. Views, the API, commands and the demo all call these.
+Review of the items themselves (tasks, supplements, the joint meeting) is in review.py."""
 
+import datetime as dt
+import math
+import secrets
+
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
+from accounts import permissions as rules
+from accounts.models import Role, User
+from catalog.models import ApprovalItem, ItemVersion, Material, ProjectType
 from lianban import clock
-from lianban.errors import Conflict, NotFound
+from lianban.errors import Conflict, DomainError, NotFound, PermissionDenied
+from workdays.service import current_calendar
 
+from . import uploads
 from .events import append_event
-from .models import Case, CaseState
+from .models import (
+    FINAL_CASE_STATES,
+    OPEN_TASK_STATES,
+    Authorisation,
+    Case,
+    CaseMaterial,
+    CaseState,
+    Decision,
+    Notice,
+    Notification,
+    NumberSequence,
+    ReviewTask,
+    Shortfall,
+    TaskPause,
+    TaskState,
+)
+
+NOTICE_WORKING_DAYS = 5  # 行政许可法 art. 32: one notice within five days, or it counts as accepted
+
+
+# ---- locking, visibility, guards -------------------------------------------------------
 
 
 def lock_case(case_id: int) -> Case:
@@ -19,8 +52,841 @@ def lock_case(case_id: int) -> Case:
     SQLite serialises writers on its own)."""
     try:
         return Case.objects.select_for_update().get(pk=case_id)
-    except Case.DoesNotExist:
+    except (Case.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("办件不存在。")) from None
+
+
+def _visible_case(case_id: int, actor) -> Case:
+    case = lock_case(case_id)
+    if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
+        raise NotFound(_("办件不存在。"))
+    return case
+
+
+def _require(ok: bool, message=None) -> None:
+    if not ok:
+        raise PermissionDenied(message or _("您没有办理此项操作的权限。"))
+
+
+def _require_state(case: Case, *states: str) -> None:
+    if case.state not in states:
+        raise Conflict(
+            _("办件当前状态为“%(state)s”，不能进行此操作。") % {"state": case.get_state_display()},
+            code="wrong_state",
+        )
+
+
+def _is_party(case: Case, actor) -> bool:
+    """The applicant, or an agent holding the applicant's live authorisation."""
+    if actor.pk == case.applicant_id:
+        return True
+    return (
+        rules.is_agent(actor)
+        and Authorisation.objects.filter(
+            applicant_id=case.applicant_id, agent=actor, revoked_at__isnull=True
+        ).exists()
+    )
+
+
+def _is_lead_of(case: Case, actor) -> bool:
+    return rules.is_lead(actor) and rules.belongs_to(actor, case.lead_department_id)
+
+
+def _is_clerk_of(case: Case, actor) -> bool:
+    return (rules.is_clerk(actor) or rules.is_lead(actor)) and rules.belongs_to(
+        actor, case.lead_department_id
+    )
+
+
+def _set_state(case: Case, actor, kind: str, to_state: str, *, fields=(), payload=None) -> None:
+    from_state = case.state
+    case.state = to_state
+    case.save(update_fields=["state", *fields])
+    append_event(case, actor, kind, from_state=from_state, to_state=to_state, payload=payload)
+
+
+# ---- notifications ---------------------------------------------------------------------
+
+
+def notify(
+    users, case: Case | None, key: str, message: str, params: dict | None = None
+) -> list[int]:
+    """In-app notifications, once per user and key, each in the recipient's language;
+    mail goes out after commit. `message` is the untranslated source (gettext_noop)."""
+    ids = []
+    for user in users:
+        if user is None:
+            continue
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            text = _(message) % (params or {})
+        note, created = Notification.objects.get_or_create(
+            user=user,
+            key=key,
+            defaults={"case": case, "message": text, "created_at": clock.now()},
+        )
+        if created:
+            ids.append(note.pk)
+    if ids:
+        from .tasks import send_notification_mail
+
+        transaction.on_commit(lambda: [send_notification_mail.enqueue(pk) for pk in ids])
+    return ids
+
+
+def _notify_party(case: Case, key: str, message: str, params: dict | None = None) -> None:
+    notify([case.applicant, case.agent], case, f"case:{case.pk}:{key}", message, params)
+
+
+# ---- numbers and limits ----------------------------------------------------------------
+
+
+def _next_number(region: str, day: dt.date) -> str:
+    seq, _created = NumberSequence.objects.select_for_update().get_or_create(
+        region_code=region, day=day
+    )
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return f"{region}-{day:%Y%m%d}-{seq.last:04d}"
+
+
+def effective_limit(limit: int, fast_track: bool) -> int:
+    """特事特办 shortens every promised limit by the configured factor (on-the-spot stays 0)."""
+    if not fast_track or limit == 0:
+        return limit
+    return max(1, math.ceil(limit * settings.FAST_TRACK_FACTOR))
+
+
+def _item_snapshot(item: ApprovalItem) -> dict:
+    """The limits that hold now, from the item's recorded version when there is one."""
+    version = ItemVersion.objects.filter(item=item, version=item.version).first()
+    data = version.data if version else {}
+    return {
+        "version": item.version,
+        "promised_limit": int(data.get("promised_limit", item.promised_limit)),
+        "promised_unit": data.get("promised_unit", item.promised_unit),
+        "legal_limit": int(data.get("legal_limit", item.legal_limit)),
+        "legal_unit": data.get("legal_unit", item.legal_unit),
+        "needs_joint_meeting": bool(data.get("needs_joint_meeting", item.needs_joint_meeting)),
+    }
+
+
+def task_due(start: dt.date, task: ReviewTask, *, fast_track: bool) -> dt.date:
+    """Due date of a task dispatched on `start`: its (possibly shortened) promised limit,
+    moved by the days its clock has really been paused."""
+    cal = current_calendar()
+    due = cal.add_days(start, effective_limit(task.limit_days, fast_track), task.limit_unit)
+    return cal.add_days(due, task.paused_days, task.limit_unit) if task.paused_days else due
+
+
+def required_materials(items) -> list[Material]:
+    """Each paper once, however many items ask for it; papers issued by an item of the same
+    application are produced inside the government (免提交)."""
+    item_ids = {i.pk for i in items}
+    seen = {}
+    for material in Material.objects.filter(items__in=item_ids).order_by("name").distinct():
+        if material.issued_by_id in item_ids:
+            continue
+        seen[material.pk] = material
+    return list(seen.values())
+
+
+# ---- apply -----------------------------------------------------------------------------
+
+
+def apply(
+    actor,
+    *,
+    title: str,
+    project_type: ProjectType | int | None = None,
+    items=None,
+    files: dict | None = None,
+    applicant: User | None = None,
+    channel: str = "online",
+) -> Case:
+    """An applicant applies, or an agent on an applicant's behalf. `files` maps material id to
+    an uploaded file. A bad file refuses the whole application: no case, file or event."""
+    title = (title or "").strip()
+    if not title:
+        raise DomainError(_("请填写项目名称。"), code="invalid", field="title")
+    if len(title) > 200:
+        raise DomainError(_("项目名称不能超过200个字。"), code="invalid", field="title")
+    _require(rules.can_apply(actor), _("只有申请人或代办员可以提交申请。"))
+    if rules.is_agent(actor):
+        if (
+            applicant is None
+            or not Authorisation.objects.filter(
+                applicant=applicant, agent=actor, revoked_at__isnull=True
+            ).exists()
+        ):
+            raise NotFound(_("未找到该申请人的有效代办授权。"))
+    else:
+        applicant = actor
+    if not (applicant.enterprise_id or applicant.person_id):
+        raise DomainError(
+            _("请先绑定企业（统一社会信用代码）或个人身份证号码后再申请。"), code="unbound"
+        )
+
+    chosen, lead = _items_and_lead(project_type, items)
+    needed = {m.pk: m for m in required_materials(chosen)}
+    checked = []
+    for key, uploaded in (files or {}).items():
+        try:
+            material_id = int(key)
+        except (TypeError, ValueError):
+            material_id = None
+        if material_id not in needed:
+            raise DomainError(
+                _("上传了本申请不需要的材料。"), code="invalid", field=f"material_{key}"
+            )
+        checked.append(
+            (needed[material_id], uploads.check_upload(uploaded, field=f"material_{key}"))
+        )
+    uploads.check_case_total([c for _m, c in checked])
+
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            case = _create_case(actor, applicant, title, project_type, chosen, lead, channel)
+            for material, upload in checked:
+                _attach(case, material, upload, actor, written)
+            append_event(
+                case,
+                actor,
+                "applied",
+                to_state=CaseState.SUBMITTED,
+                payload={
+                    "items": [i.code for i in chosen],
+                    "materials": [m.pk for m, _u in checked],
+                    "on_behalf_of": applicant.username if applicant != actor else "",
+                    "channel": channel,
+                },
+            )
+            notify(
+                User.objects.filter(role=Role.CLERK, department=lead, is_active=True),
+                case,
+                f"case:{case.pk}:submitted",
+                N_("新的申请待受理：%(number)s %(title)s"),
+                {"number": case.number, "title": case.title},
+            )
+    except BaseException:
+        uploads.discard(written)
+        raise
+    return case
+
+
+def _items_and_lead(project_type, items):
+    if project_type is not None:
+        if not isinstance(project_type, ProjectType):
+            project_type = ProjectType.objects.filter(pk=project_type).first()
+            if project_type is None:
+                raise DomainError(_("所选项目类型不存在。"), code="invalid", field="project_type")
+        stages = list(project_type.stages.order_by("order").prefetch_related("items"))
+        chosen = {i.pk: i for s in stages for i in s.items.all() if i.is_active}
+        if not chosen:
+            raise DomainError(
+                _("该项目类型没有可申请的事项。"), code="invalid", field="project_type"
+            )
+        return list(chosen.values()), stages[0].lead_department
+    ids = {int(getattr(i, "pk", i)) for i in (items or [])}
+    chosen = list(
+        ApprovalItem.objects.filter(pk__in=ids, is_active=True).select_related("department")
+    )
+    if not ids or len(chosen) != len(ids):
+        raise DomainError(_("请选择要申请的事项。"), code="invalid", field="items")
+    # A single-department application is led by that department; a mixed one by the service centre.
+    departments = {i.department for i in chosen}
+    if len(departments) == 1:
+        return chosen, departments.pop()
+    from directory.models import Department
+
+    centre = Department.objects.filter(is_service_centre=True).order_by("pk").first()
+    return chosen, centre or chosen[0].department
+
+
+def _create_case(actor, applicant, title, project_type, chosen, lead, channel) -> Case:
+    now = clock.now()
+    today = clock.today()
+    region = settings.REGION_CODE
+    case = Case.objects.create(
+        number=_next_number(region, today),
+        query_code=f"{secrets.randbelow(10**6):06d}",
+        region_code=region,
+        title=title,
+        project_type=project_type if isinstance(project_type, ProjectType) else None,
+        applicant=applicant,
+        enterprise_id=applicant.enterprise_id,
+        person_id=None if applicant.enterprise_id else applicant.person_id,
+        agent=actor if rules.is_agent(actor) else None,
+        lead_department=lead,
+        channel=channel,
+        submitted_at=now,
+        notice_deadline=current_calendar().add_working_days(today, NOTICE_WORKING_DAYS),
+    )
+    tasks = {}
+    for item in chosen:
+        snap = _item_snapshot(item)
+        tasks[item.pk] = ReviewTask.objects.create(
+            case=case,
+            item=item,
+            item_version=snap["version"],
+            department_id=item.department_id,
+            limit_days=snap["promised_limit"],
+            limit_unit=snap["promised_unit"],
+            legal_limit_days=snap["legal_limit"],
+            legal_limit_unit=snap["legal_unit"],
+            needs_meeting=snap["needs_joint_meeting"],
+        )
+    # Prerequisites inside the case only; one held already from elsewhere counts as met.
+    through = ReviewTask.prerequisites.through
+    links = [
+        through(from_reviewtask_id=tasks[item_id].pk, to_reviewtask_id=tasks[pre_id].pk)
+        for item_id, pre_id in ApprovalItem.prerequisites.through.objects.filter(
+            from_approvalitem_id__in=tasks, to_approvalitem_id__in=tasks
+        ).values_list("from_approvalitem_id", "to_approvalitem_id")
+    ]
+    through.objects.bulk_create(links)
+    return case
+
+
+def _attach(
+    case: Case, material: Material, upload: uploads.CheckedUpload, actor, written: list
+) -> CaseMaterial:
+    path = uploads.store(upload)
+    written.append(path)
+    CaseMaterial.objects.filter(case=case, material=material, superseded=False).update(
+        superseded=True
+    )
+    return CaseMaterial.objects.create(
+        case=case,
+        material=material,
+        file=path,
+        original_name=upload.name,
+        content_type=upload.content_type,
+        size=upload.size,
+        sha256=upload.sha256,
+        uploaded_by=actor,
+        uploaded_at=clock.now(),
+    )
+
+
+def _check_files(case: Case, files: dict | None, allowed_ids: set[int]) -> list:
+    checked = []
+    for key, uploaded in (files or {}).items():
+        try:
+            material_id = int(key)
+        except (TypeError, ValueError):
+            material_id = None
+        if material_id not in allowed_ids:
+            raise DomainError(
+                _("上传了本次不需要的材料。"), code="invalid", field=f"material_{key}"
+            )
+        checked.append(
+            (
+                Material.objects.get(pk=material_id),
+                uploads.check_upload(uploaded, field=f"material_{key}"),
+            )
+        )
+    already = sum(case.materials.filter(superseded=False).values_list("size", flat=True))
+    uploads.check_case_total([c for _m, c in checked], already)
+    return checked
+
+
+# ---- intake at the one window ----------------------------------------------------------
+
+
+def issue_notice(case_id: int, actor, problems: list[dict]) -> Notice:
+    """一次性告知: every missing or faulty paper at once, within five working days."""
+    clean = [
+        {
+            "material": int(p["material"]) if p.get("material") else None,
+            "name": str(p.get("name", "")).strip()[:200],
+            "problem": str(p.get("problem", "")).strip()[:500],
+        }
+        for p in problems or []
+    ]
+    clean = [p for p in clean if p["problem"] and (p["material"] or p["name"])]
+    if not clean:
+        raise DomainError(
+            _("一次性告知须列明每一项缺少或有误的材料及原因。"), code="invalid", field="problems"
+        )
+    with transaction.atomic():
+        case = _visible_case(case_id, actor)
+        _require(_is_clerk_of(case, actor), _("只有牵头部门的窗口人员可以出具一次性告知。"))
+        _require_state(case, CaseState.SUBMITTED)
+        if case.notices.exists():
+            raise Conflict(_("一次性告知只能出具一次；请受理或不予受理。"), code="notice_once")
+        if clock.today() > case.notice_deadline:
+            raise Conflict(
+                _("已超过五个工作日的告知期限，依法视为受理（行政许可法第三十二条）。"),
+                code="notice_late",
+            )
+        names = dict(
+            Material.objects.filter(
+                pk__in=[p["material"] for p in clean if p["material"]]
+            ).values_list("pk", "name")
+        )
+        for p in clean:
+            if p["material"] and p["material"] not in names:
+                raise DomainError(_("告知中列出的材料不存在。"), code="invalid", field="problems")
+            p["name"] = p["name"] or names.get(p["material"], "")
+        notice = Notice.objects.create(
+            case=case, issued_by=actor, issued_at=clock.now(), problems=clean
+        )
+        _set_state(
+            case,
+            actor,
+            "notice_issued",
+            CaseState.NOTICE,
+            payload={"notice": notice.pk, "problems": clean},
+        )
+        _notify_party(
+            case,
+            "notice",
+            N_("您的申请 %(number)s 需要补正材料，请查看一次性告知。"),
+            {"number": case.number},
+        )
+    return notice
+
+
+def supply_notice(case_id: int, actor, files: dict | None, note: str = "") -> Case:
+    """The applicant supplies what the notice asked; the window then accepts or refuses."""
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            case = _visible_case(case_id, actor)
+            _require(_is_party(case, actor), _("只有申请人或其授权的代办员可以补正材料。"))
+            _require_state(case, CaseState.NOTICE)
+            notice = case.notices.filter(resolved_at__isnull=True).first()
+            asked = {p["material"] for p in notice.problems if p.get("material")}
+            needed = {
+                m.pk
+                for m in required_materials([t.item for t in case.tasks.select_related("item")])
+            }
+            checked = _check_files(case, files, asked | needed)
+            if not checked:
+                raise DomainError(
+                    _("请上传一次性告知要求补正的材料。"), code="invalid", field="files"
+                )
+            for material, upload in checked:
+                _attach(case, material, upload, actor, written)
+            notice.resolved_at = clock.now()
+            notice.save(update_fields=["resolved_at"])
+            case.notice_deadline = current_calendar().add_working_days(
+                clock.today(), NOTICE_WORKING_DAYS
+            )
+            _set_state(
+                case,
+                actor,
+                "notice_supplied",
+                CaseState.SUBMITTED,
+                fields=["notice_deadline"],
+                payload={"materials": [m.pk for m, _u in checked], "note": note[:500]},
+            )
+    except BaseException:
+        uploads.discard(written)
+        raise
+    return case
+
+
+def accept(case_id: int, actor, *, shortfalls: list[dict] | None = None) -> Case:
+    """一窗受理: the clocks start and every item whose prerequisites are met is dispatched.
+    `shortfalls` (容缺受理): [{material, promise, promised_by}] accepted as still missing."""
+    with transaction.atomic():
+        case = _visible_case(case_id, actor)
+        _require(_is_clerk_of(case, actor), _("只有牵头部门的窗口人员可以受理。"))
+        _require_state(case, CaseState.SUBMITTED)
+        today = clock.today()
+        for s in shortfalls or []:
+            promised_by = s.get("promised_by")
+            if isinstance(promised_by, str):
+                try:
+                    promised_by = dt.date.fromisoformat(promised_by)
+                except ValueError:
+                    promised_by = None
+            if not promised_by or promised_by < today or not str(s.get("promise", "")).strip():
+                raise DomainError(
+                    _("容缺受理须有申请人的书面承诺和不早于今天的补交日期。"),
+                    code="invalid",
+                    field="shortfalls",
+                )
+            material = Material.objects.filter(pk=s.get("material")).first()
+            if material is None:
+                raise DomainError(_("容缺的材料不存在。"), code="invalid", field="shortfalls")
+            Shortfall.objects.create(
+                case=case,
+                material=material,
+                promise=str(s["promise"])[:1000],
+                promised_by=promised_by,
+            )
+        _start_clocks(
+            case, actor, today, kind="accepted", payload={"shortfalls": len(shortfalls or [])}
+        )
+        _notify_party(
+            case,
+            "accepted",
+            N_("您的申请 %(number)s 已受理，各部门并联审批中。"),
+            {"number": case.number},
+        )
+    return case
+
+
+def accept_by_default(case_id: int) -> bool:
+    """行政许可法 art. 32: no notice within five working days means accepted on receipt.
+    Run by the periodic tick; a no-op when the case has moved on."""
+    with transaction.atomic():
+        case = lock_case(case_id)
+        if case.state != CaseState.SUBMITTED or clock.today() <= case.notice_deadline:
+            return False
+        received = timezone.localdate(case.submitted_at)
+        _start_clocks(
+            case,
+            None,
+            received,
+            kind="accepted_by_default",
+            payload={"received": received.isoformat()},
+        )
+        _notify_party(
+            case, "accepted", N_("您的申请 %(number)s 已依法视为受理。"), {"number": case.number}
+        )
+    return True
+
+
+def _start_clocks(case: Case, actor, today: dt.date, *, kind: str, payload: dict) -> None:
+    case.accepted_at = clock.now()
+    case.accepted_on = today
+    _set_state(
+        case,
+        actor,
+        kind,
+        CaseState.IN_REVIEW,
+        fields=["accepted_at", "accepted_on"],
+        payload=payload,
+    )
+    from .review import decide_on_the_spot, dispatch_ready
+
+    decide_on_the_spot(case, actor, today)
+    dispatch_ready(case, actor, today)
+    refresh_case_due(case)
+
+
+def refuse_intake(case_id: int, actor, reason: str) -> Case:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("不予受理须说明理由。"), code="invalid", field="reason")
+    with transaction.atomic():
+        case = _visible_case(case_id, actor)
+        _require(_is_clerk_of(case, actor), _("只有牵头部门的窗口人员可以不予受理。"))
+        _require_state(case, CaseState.SUBMITTED, CaseState.NOTICE)
+        _cancel_open_tasks(case, actor, "refused_at_intake")
+        case.decision_text = reason[:2000]
+        case.closed_at = clock.now()
+        _set_state(
+            case,
+            actor,
+            "refused_at_intake",
+            CaseState.REFUSED_AT_INTAKE,
+            fields=["decision_text", "closed_at"],
+            payload={"reason": reason[:2000]},
+        )
+        _notify_party(
+            case,
+            "refused",
+            N_("您的申请 %(number)s 不予受理，理由见办件页面。"),
+            {"number": case.number},
+        )
+    return case
+
+
+def supply_shortfall(case_id: int, actor, shortfall_id: int, files: dict) -> Shortfall:
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            case = _visible_case(case_id, actor)
+            _require(_is_party(case, actor))
+            shortfall = case.shortfalls.filter(pk=shortfall_id, supplied_at__isnull=True).first()
+            if shortfall is None:
+                raise NotFound(_("没有待补交的容缺材料。"))
+            checked = _check_files(case, files, {shortfall.material_id})
+            if not checked:
+                raise DomainError(_("请上传承诺补交的材料。"), code="invalid", field="files")
+            for material, upload in checked:
+                _attach(case, material, upload, actor, written)
+            shortfall.supplied_at = clock.now()
+            shortfall.save(update_fields=["supplied_at"])
+            append_event(
+                case, actor, "shortfall_supplied", payload={"material": shortfall.material_id}
+            )
+    except BaseException:
+        uploads.discard(written)
+        raise
+    return shortfall
+
+
+# ---- the case as a whole ---------------------------------------------------------------
+
+
+def refresh_case_due(case: Case) -> None:
+    """The case's due date: every task's due date, and for tasks still waiting, a forward
+    pass over their prerequisites from the latest due date known."""
+    cal = current_calendar()
+    tasks = list(case.tasks.prefetch_related("prerequisites"))
+    due: dict[int, dt.date] = {}
+    pending = {t.pk: t for t in tasks}
+    while pending:
+        progressed = False
+        for pk, t in list(pending.items()):
+            pre = [p.pk for p in t.prerequisites.all()]
+            if t.due_date:
+                due[pk] = t.due_date
+            elif t.state == TaskState.CANCELLED:
+                due[pk] = case.accepted_on or clock.today()
+            elif all(p in due for p in pre):
+                start = max([due[p] for p in pre], default=case.accepted_on or clock.today())
+                due[pk] = cal.add_days(
+                    start, effective_limit(t.limit_days, case.fast_track), t.limit_unit
+                )
+            else:
+                continue
+            del pending[pk]
+            progressed = True
+        if not progressed:  # a cycle cannot come from the catalog; guard against a loop anyway
+            break
+    case.due_date = max(due.values(), default=None)
+    case.save(update_fields=["due_date"])
+
+
+def decide(case_id: int, actor, text: str = "") -> Case:
+    """The lead department records the case decision once every item is decided."""
+    with transaction.atomic():
+        case = _visible_case(case_id, actor)
+        _require(_is_lead_of(case, actor), _("只有牵头部门可以作出办件决定。"))
+        _require_state(case, CaseState.IN_REVIEW)
+        states = list(case.tasks.values_list("state", flat=True))
+        if any(s in OPEN_TASK_STATES for s in states):
+            raise Conflict(_("还有事项未审结，不能作出决定。"), code="tasks_open")
+        approved = states.count(TaskState.APPROVED)
+        decision = (
+            Decision.APPROVED
+            if approved == len(states)
+            else Decision.PARTIAL
+            if approved
+            else Decision.REFUSED
+        )
+        case.decision = decision
+        case.decision_text = (text or "").strip()[:4000]
+        case.decided_at = clock.now()
+        _set_state(
+            case,
+            actor,
+            "decided",
+            CaseState.DECIDED,
+            fields=["decision", "decision_text", "decided_at"],
+            payload={"decision": decision, "approved": approved, "items": len(states)},
+        )
+        _notify_party(
+            case,
+            "decided",
+            N_("您的申请 %(number)s 已作出决定：%(decision)s。"),
+            {"number": case.number, "decision": case.get_decision_display()},
+        )
+    return case
+
+
+def withdraw(case_id: int, actor, reason: str = "") -> Case:
+    with transaction.atomic():
+        case = _visible_case(case_id, actor)
+        _require(_is_party(case, actor), _("只有申请人或其授权的代办员可以撤回申请。"))
+        _require_state(
+            case, CaseState.SUBMITTED, CaseState.NOTICE, CaseState.IN_REVIEW, CaseState.SUSPENDED
+        )
+        _cancel_open_tasks(case, actor, "withdrawn")
+        case.closed_at = clock.now()
+        _set_state(
+            case,
+            actor,
+            "withdrawn",
+            CaseState.WITHDRAWN,
+            fields=["closed_at"],
+            payload={"reason": (reason or "")[:1000]},
+        )
+    return case
+
+
+def _cancel_open_tasks(case: Case, actor, why: str) -> None:
+    today = clock.today()
+    for task in case.tasks.filter(state__in=OPEN_TASK_STATES):
+        _close_pause(task, today)
+        from_state = task.state
+        task.state = TaskState.CANCELLED
+        task.save(update_fields=["state", "paused_on", "pause_kind", "paused_days", "due_date"])
+        append_event(
+            case,
+            actor,
+            "task_cancelled",
+            from_state=from_state,
+            to_state=TaskState.CANCELLED,
+            task=task,
+            payload={"why": why},
+        )
+
+
+def suspend(case_id: int, actor, reason: str) -> Case:
+    """中止: every running clock stops until the case is resumed."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("中止须说明理由。"), code="invalid", field="reason")
+    with transaction.atomic():
+        case = _visible_case(case_id, actor)
+        _require(_is_lead_of(case, actor), _("只有牵头部门可以中止办件。"))
+        _require_state(case, CaseState.IN_REVIEW)
+        today = clock.today()
+        for task in case.tasks.filter(state=TaskState.IN_REVIEW):
+            task.state = TaskState.PAUSED
+            task.paused_on = today
+            task.pause_kind = TaskPause.Kind.SUSPENSION
+            task.save(update_fields=["state", "paused_on", "pause_kind"])
+            TaskPause.objects.create(
+                task=task, kind=TaskPause.Kind.SUSPENSION, reason=reason[:2000], started_on=today
+            )
+        case.state_before_suspension = case.state
+        _set_state(
+            case,
+            actor,
+            "suspended",
+            CaseState.SUSPENDED,
+            fields=["state_before_suspension"],
+            payload={"reason": reason[:2000]},
+        )
+    return case
+
+
+def resume(case_id: int, actor) -> Case:
+    with transaction.atomic():
+        case = _visible_case(case_id, actor)
+        _require(_is_lead_of(case, actor), _("只有牵头部门可以恢复办件。"))
+        _require_state(case, CaseState.SUSPENDED)
+        today = clock.today()
+        for task in case.tasks.filter(state=TaskState.PAUSED, pause_kind=TaskPause.Kind.SUSPENSION):
+            _close_pause(task, today)
+            task.state = TaskState.IN_REVIEW
+            task.save(update_fields=["state", "paused_on", "pause_kind", "paused_days", "due_date"])
+        _set_state(case, actor, "resumed", CaseState.IN_REVIEW, fields=["state_before_suspension"])
+        refresh_case_due(case)
+    return case
+
+
+def _close_pause(task: ReviewTask, today: dt.date) -> int:
+    """End the open pause of a task; its due date moves by the days really paused."""
+    if task.paused_on is None:
+        return 0
+    cal = current_calendar()
+    days = max(0, cal.days_between(task.paused_on, today, task.limit_unit))
+    pause = task.pauses.filter(ended_on__isnull=True).order_by("-pk").first()
+    if pause:
+        pause.ended_on = today
+        pause.days = days
+        pause.save(update_fields=["ended_on", "days"])
+    if task.due_date and days:
+        task.due_date = cal.add_days(task.due_date, days, task.limit_unit)
+        # A moved deadline may turn yellow or red again: the claims made for the old one go.
+        ReviewTask.objects.filter(pk=task.pk).update(
+            yellow_escalated_at=None, red_escalated_at=None
+        )
+        task.yellow_escalated_at = task.red_escalated_at = None
+    task.paused_days += days
+    task.paused_on = None
+    task.pause_kind = ""
+    return days
+
+
+def set_fast_track(case_id: int, actor, reason: str) -> Case:
+    """特事特办: shortened deadlines by the configured factor, flagged everywhere."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("特事特办须说明理由。"), code="invalid", field="reason")
+    with transaction.atomic():
+        case = _visible_case(case_id, actor)
+        _require(_is_lead_of(case, actor), _("只有牵头部门可以决定特事特办。"))
+        _require_state(
+            case, CaseState.SUBMITTED, CaseState.NOTICE, CaseState.IN_REVIEW, CaseState.SUSPENDED
+        )
+        if case.fast_track:
+            raise Conflict(_("该办件已是特事特办。"), code="already")
+        case.fast_track = True
+        case.fast_track_reason = reason[:200]
+        case.save(update_fields=["fast_track", "fast_track_reason"])
+        for task in case.tasks.filter(state__in=[TaskState.IN_REVIEW, TaskState.PAUSED]):
+            task.due_date = task_due(task.dispatched_on, task, fast_track=True)
+            task.save(update_fields=["due_date"])
+        append_event(
+            case,
+            actor,
+            "fast_tracked",
+            payload={"reason": reason[:200], "factor": settings.FAST_TRACK_FACTOR},
+        )
+        if case.accepted_on:
+            refresh_case_due(case)
+    return case
+
+
+def assign_agent(case_id: int, actor, agent: User) -> Case:
+    """代办: an agent holding the applicant's authorisation follows the case for them."""
+    with transaction.atomic():
+        case = _visible_case(case_id, actor)
+        _require(
+            actor.pk == case.applicant_id or _is_lead_of(case, actor) or _is_clerk_of(case, actor)
+        )
+        if case.state in FINAL_CASE_STATES:
+            _require_state(
+                case, CaseState.SUBMITTED, CaseState.NOTICE, CaseState.IN_REVIEW, CaseState.DECIDED
+            )
+        if not (
+            rules.is_agent(agent)
+            and Authorisation.objects.filter(
+                applicant_id=case.applicant_id, agent=agent, revoked_at__isnull=True
+            ).exists()
+        ):
+            raise DomainError(
+                _("该代办员没有申请人的有效授权。"), code="not_authorised", field="agent"
+            )
+        case.agent = agent
+        case.save(update_fields=["agent"])
+        append_event(case, actor, "agent_assigned", payload={"agent": agent.username})
+    return case
+
+
+def authorise_agent(applicant: User, agent: User) -> Authorisation:
+    _require(rules.is_applicant(applicant), _("只有申请人可以授权代办员。"))
+    if not rules.is_agent(agent):
+        raise DomainError(_("所选用户不是代办员。"), code="invalid", field="agent")
+    with transaction.atomic():
+        live = (
+            Authorisation.objects.select_for_update()
+            .filter(applicant=applicant, agent=agent, revoked_at__isnull=True)
+            .first()
+        )
+        return live or Authorisation.objects.create(
+            applicant=applicant, agent=agent, granted_at=clock.now()
+        )
+
+
+def revoke_authorisation(applicant: User, authorisation_id: int) -> Authorisation:
+    with transaction.atomic():
+        auth = (
+            Authorisation.objects.select_for_update()
+            .filter(pk=authorisation_id, applicant=applicant)
+            .first()
+        )
+        if auth is None:
+            raise NotFound(_("授权不存在。"))
+        if auth.revoked_at is None:
+            auth.revoked_at = clock.now()
+            auth.save(update_fields=["revoked_at"])
+            Case.objects.filter(applicant=applicant, agent=auth.agent).update(agent=None)
+    return auth
+
+
+# ---- the one document (called by the documents app) ------------------------------------
 
 
 def record_document_issued(case: Case, actor, *, document_number: str, sha256: str) -> None:
@@ -28,24 +894,27 @@ def record_document_issued(case: Case, actor, *, document_number: str, sha256: s
     lock_case(), when the one approval document is issued: DECIDED -> CLOSED."""
     if case.state != CaseState.DECIDED:
         raise Conflict(_("办件尚未作出决定，不能出具批复文件。"))
-    case.state = CaseState.CLOSED
     case.closed_at = clock.now()
-    case.save(update_fields=["state", "closed_at"])
-    append_event(
+    _set_state(
         case,
         actor,
         "document_issued",
-        from_state=CaseState.DECIDED,
-        to_state=CaseState.CLOSED,
+        CaseState.CLOSED,
+        fields=["closed_at"],
         payload={"document": document_number, "sha256": sha256},
+    )
+    _notify_party(
+        case,
+        "document",
+        N_("您的申请 %(number)s 已出具批复文件，可在办件页面下载。"),
+        {"number": case.number},
     )
 
 
 def record_document_revoked(
     case: Case, actor, *, document_number: str, reason: str, successor_number: str = ""
 ) -> None:
-    """A revoked document and its successor, recorded in the case's history. The case stays
-    closed when a successor is issued at once; the documents app decides that."""
+    """A revoked document and its successor, recorded in the case's history."""
     if case.state != CaseState.CLOSED:
         raise Conflict(_("只有已办结的办件才能撤销批复文件。"))
     append_event(
@@ -54,6 +923,3 @@ def record_document_revoked(
         "document_revoked",
         payload={"document": document_number, "reason": reason, "successor": successor_number},
     )
-
-
-__all__ = ["lock_case", "record_document_issued", "record_document_revoked", "transaction"]

@@ -113,3 +113,16 @@ def verify_all(queryset=None):
 
 def event_counts_by_kind(case: Case) -> dict[str, int]:
     return dict(case.events.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+
+
+def rebuild_states(case: Case) -> dict:
+    """A case's state and its tasks' states, replayed from its events alone."""
+    state = ""
+    tasks: dict[int, str] = {}
+    for event in case.events.order_by("seq"):
+        if event.task_id is not None:
+            if event.to_state:
+                tasks[event.task_id] = event.to_state
+        elif event.to_state:
+            state = event.to_state
+    return {"state": state, "tasks": tasks}

@@ -69,7 +69,9 @@ class CaseQuerySet(models.QuerySet):
                     applicant__authorisations_given__revoked_at__isnull=True,
                 )
             ).distinct()
-        if rules.is_clerk(user) or rules.is_lead(user):
+        if rules.is_clerk(user):
+            return self.filter(lead_department_id=user.department_id)
+        if rules.is_lead(user):
             return self.filter(
                 Q(lead_department_id=user.department_id)
                 | Q(tasks__department_id=user.department_id)
@@ -189,8 +191,10 @@ class ReviewTaskQuerySet(models.QuerySet):
             return self.none()
         if rules.sees_all_cases(user):
             return self
-        if rules.is_reviewer(user) or rules.is_clerk(user):
+        if rules.is_reviewer(user):
             return self.filter(department_id=user.department_id)
+        if rules.is_clerk(user):
+            return self.filter(case__lead_department_id=user.department_id)
         if rules.is_lead(user):
             return self.filter(
                 Q(department_id=user.department_id) | Q(case__lead_department_id=user.department_id)
@@ -234,6 +238,12 @@ class ReviewTask(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    recommendation = models.CharField(
+        _("审查建议"),
+        max_length=8,
+        blank=True,
+        help_text=_("approve / refuse：提交联席会议前审批人员的建议"),
+    )
     opinion = models.TextField(_("审查意见"), blank=True)
     conditions = models.TextField(_("许可条件"), blank=True)
     result_number = models.CharField(_("证照编号"), max_length=64, blank=True)
@@ -274,6 +284,7 @@ class TaskPause(models.Model):
 
     class Kind(models.TextChoices):
         SUPPLEMENT = "supplement", _("补正")
+        SUSPENSION = "suspension", _("中止")
         HEARING = "hearing", _("听证")
         TESTING = "testing", _("检验检测")
         EXPERT = "expert", _("专家评审")
@@ -281,6 +292,7 @@ class TaskPause(models.Model):
     task = models.ForeignKey(ReviewTask, on_delete=models.CASCADE, related_name="pauses")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     reason = models.TextField(_("原因"))
+    materials = models.JSONField(default=list, help_text="material ids asked for")
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
     days = models.PositiveIntegerField(default=0)

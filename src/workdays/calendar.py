@@ -13,6 +13,7 @@ working_days_between(d, add_working_days(d, n)) == n.
 
 import bisect
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 
 import chinese_calendar
@@ -24,6 +25,17 @@ _PACKAGE_YEARS = frozenset(
         max(chinese_calendar.constants.holidays).year + 1,
     )
 )
+
+
+@functools.cache
+def _package_year_ords(year: int) -> tuple[int, ...]:
+    """The published schedule of one year, computed once per process."""
+    day, ords = dt.date(year, 1, 1), []
+    while day.year == year:
+        if chinese_calendar.is_workday(day):
+            ords.append(day.toordinal())
+        day += dt.timedelta(days=1)
+    return tuple(ords)
 
 
 class UnscheduledYear(ValueError):
@@ -52,13 +64,17 @@ class WorkCalendar:
         self.years = frozenset(self.package_years | set(scheduled_years))
         self._ords: list[int] = []
         self._year_bounds: dict[int, tuple[int, int]] = {}
+        override_years = {d.year for d in self.overrides}
         for year in sorted(self.years):
             first = len(self._ords)
-            day = dt.date(year, 1, 1)
-            while day.year == year:
-                if self._is_workday_raw(day, year):
-                    self._ords.append(day.toordinal())
-                day += dt.timedelta(days=1)
+            if year in self.package_years and year not in override_years and year in _PACKAGE_YEARS:
+                self._ords.extend(_package_year_ords(year))
+            else:
+                day = dt.date(year, 1, 1)
+                while day.year == year:
+                    if self._is_workday_raw(day, year):
+                        self._ords.append(day.toordinal())
+                    day += dt.timedelta(days=1)
             self._year_bounds[year] = (first, len(self._ords))
 
     def _is_workday_raw(self, day: dt.date, year: int) -> bool:

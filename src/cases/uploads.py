@@ -1,0 +1,123 @@
+"""Uploaded papers: checked by content, stored under generated names, never trusted by name.
+
+`check_upload` refuses a file before anything is written; `store` writes it and returns what
+the CaseMaterial row records. The engine deletes stored files again if its transaction fails."""
+
+import hashlib
+import secrets
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+
+from lianban import clock
+from lianban.errors import DomainError
+
+# Signatures by content. OFD (GB/T 33190) is a zip package with OFD.xml at its root.
+_SIGNATURES = [
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"PK\x03\x04", "application/ofd", ".ofd"),
+]
+_PDF_ACTIVE = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/OpenAction /JavaScript")
+_MAX_OFD_EXPANSION = 50
+
+
+@dataclass
+class CheckedUpload:
+    name: str
+    content: bytes
+    content_type: str
+    extension: str
+    sha256: str
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+
+def clean_name(name: str) -> str:
+    """A display name without path parts or control characters; never used as a path."""
+    name = PurePosixPath((name or "").replace("\\", "/")).name
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
+    return name[:150] or "file"
+
+
+def _fail(message: str, field: str) -> DomainError:
+    return DomainError(message, code="bad_upload", field=field)
+
+
+def check_upload(uploaded, *, field: str = "file") -> CheckedUpload:
+    name = clean_name(getattr(uploaded, "name", ""))
+    if uploaded.size > settings.UPLOAD_MAX_FILE_BYTES:
+        raise _fail(
+            _("文件“%(name)s”超过 %(mb)d MB 的上限。")
+            % {"name": name, "mb": settings.UPLOAD_MAX_FILE_BYTES // (1024 * 1024)},
+            field,
+        )
+    content = uploaded.read()
+    if not content:
+        raise _fail(_("文件“%(name)s”是空的。") % {"name": name}, field)
+    match = next(((ct, ext) for magic, ct, ext in _SIGNATURES if content.startswith(magic)), None)
+    if match is None:
+        raise _fail(
+            _("文件“%(name)s”不是 PDF、JPEG、PNG 或 OFD 文件（按文件内容判断）。") % {"name": name},
+            field,
+        )
+    content_type, ext = match
+    if content_type == "application/pdf" and any(token in content for token in _PDF_ACTIVE):
+        raise _fail(
+            _("文件“%(name)s”含有脚本或嵌入内容，出于安全原因不予接收。") % {"name": name}, field
+        )
+    if content_type == "application/ofd":
+        _check_ofd(content, name, field)
+    return CheckedUpload(name, content, content_type, ext, hashlib.sha256(content).hexdigest())
+
+
+def _check_ofd(content: bytes, name: str, field: str) -> None:
+    try:
+        with zipfile.ZipFile(BytesIO(content)) as package:
+            infos = package.infolist()
+            names = {i.filename for i in infos}
+            expanded = sum(i.file_size for i in infos)
+    except zipfile.BadZipFile:
+        raise _fail(_("文件“%(name)s”不是有效的 OFD 文件。") % {"name": name}, field) from None
+    if "OFD.xml" not in names:
+        raise _fail(_("文件“%(name)s”不是有效的 OFD 文件。") % {"name": name}, field)
+    if (
+        expanded > max(len(content), 1) * _MAX_OFD_EXPANSION
+        or expanded > settings.UPLOAD_MAX_FILE_BYTES * 5
+    ):
+        raise _fail(_("文件“%(name)s”解压后过大，疑似压缩炸弹，不予接收。") % {"name": name}, field)
+
+
+def check_case_total(uploads: list[CheckedUpload], already: int = 0) -> None:
+    total = already + sum(u.size for u in uploads)
+    if total > settings.UPLOAD_MAX_CASE_BYTES:
+        raise DomainError(
+            _("本件材料合计超过 %(mb)d MB 的上限。")
+            % {"mb": settings.UPLOAD_MAX_CASE_BYTES // (1024 * 1024)},
+            code="bad_upload",
+        )
+
+
+def store(upload: CheckedUpload) -> str:
+    """Write under a generated name; returns the storage path."""
+    today = clock.today()
+    path = f"cases/{today:%Y/%m}/{secrets.token_hex(16)}{upload.extension}"
+    return default_storage.save(path, ContentFile(upload.content))
+
+
+def discard(paths: list[str]) -> None:
+    for path in paths:
+        try:
+            default_storage.delete(path)
+        except OSError:
+            pass
