@@ -17,7 +17,8 @@ from lianban import clock
 from workdays.calendar import WorkCalendar
 from workdays.service import current_calendar
 
-from .engine import accept_by_default, notify
+from .engine import notify
+from .intake import accept_by_default
 from .models import OPEN_CASE_STATES, Case, CaseState, Light, ReviewTask, TaskState
 
 _RANK = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.files.storage import default_storage
 
-from cases import engine, review
+from cases import engine, intake, review
 from cases.events import rebuild_states, verify_case
 from cases.models import Case, CaseEvent, CaseMaterial, CaseState, Decision, ReviewTask, TaskState
 from lianban.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -23,7 +23,7 @@ def submitted(travel, catalog, applicant, all_papers):
 
 @pytest.fixture
 def accepted(submitted, clerk):
-    return engine.accept(submitted.pk, clerk)
+    return intake.accept(submitted.pk, clerk)
 
 
 def task(case, code):
@@ -125,7 +125,7 @@ def test_case_due_date_plans_the_waiting_items_too(accepted):
 def test_one_time_notice_lists_everything_then_supply_then_accept(
     submitted, clerk, applicant, catalog
 ):
-    notice = engine.issue_notice(
+    notice = intake.issue_notice(
         submitted.pk,
         clerk,
         [
@@ -135,27 +135,27 @@ def test_one_time_notice_lists_everything_then_supply_then_accept(
     )
     assert [p["name"] for p in notice.problems] == ["项目备案证明", "施工图设计文件"]
     with pytest.raises(Conflict):
-        engine.accept(submitted.pk, clerk)
-    engine.supply_notice(submitted.pk, applicant, {str(catalog["filing"].pk): pdf("stamped.pdf")})
-    case = engine.accept(submitted.pk, clerk)
+        intake.accept(submitted.pk, clerk)
+    intake.supply_notice(submitted.pk, applicant, {str(catalog["filing"].pk): pdf("stamped.pdf")})
+    case = intake.accept(submitted.pk, clerk)
     assert case.state == CaseState.IN_REVIEW
     assert CaseMaterial.objects.filter(case=case, superseded=False).count() == 3
 
 
 def test_the_notice_is_given_once_never_in_instalments(submitted, clerk, applicant, catalog):
-    engine.issue_notice(
+    intake.issue_notice(
         submitted.pk, clerk, [{"material": catalog["filing"].pk, "problem": "未盖章"}]
     )
-    engine.supply_notice(submitted.pk, applicant, {str(catalog["filing"].pk): pdf()})
+    intake.supply_notice(submitted.pk, applicant, {str(catalog["filing"].pk): pdf()})
     with pytest.raises(Conflict, match="只能出具一次"):
-        engine.issue_notice(
+        intake.issue_notice(
             submitted.pk, clerk, [{"material": catalog["form"].pk, "problem": "又缺"}]
         )
 
 
 def test_an_empty_notice_is_refused_and_changes_nothing(submitted, clerk):
     with pytest.raises(DomainError, match="列明"):
-        engine.issue_notice(submitted.pk, clerk, [{"material": None, "problem": ""}])
+        intake.issue_notice(submitted.pk, clerk, [{"material": None, "problem": ""}])
     submitted.refresh_from_db()
     assert submitted.state == CaseState.SUBMITTED and submitted.event_count == 1
 
@@ -165,7 +165,7 @@ def test_notice_after_five_working_days_is_refused(submitted, clerk, catalog, tr
     assert submitted.notice_deadline == D(2026, 2, 24)
     travel(2026, 2, 25)
     with pytest.raises(Conflict, match="视为受理"):
-        engine.issue_notice(
+        intake.issue_notice(
             submitted.pk, clerk, [{"material": catalog["form"].pk, "problem": "缺"}]
         )
 
@@ -185,8 +185,8 @@ def test_silence_past_five_working_days_counts_as_accepted_on_receipt(submitted,
 
 def test_refusal_at_intake_needs_reasons_and_closes_the_case(submitted, clerk):
     with pytest.raises(DomainError):
-        engine.refuse_intake(submitted.pk, clerk, " ")
-    case = engine.refuse_intake(submitted.pk, clerk, "不属于本县管辖")
+        intake.refuse_intake(submitted.pk, clerk, " ")
+    case = intake.refuse_intake(submitted.pk, clerk, "不属于本县管辖")
     assert case.state == CaseState.REFUSED_AT_INTAKE
     assert not case.tasks.exclude(state=TaskState.CANCELLED).exists()
 
@@ -194,7 +194,7 @@ def test_refusal_at_intake_needs_reasons_and_closes_the_case(submitted, clerk):
 def test_shortfall_acceptance_tracks_the_promise_until_supplied(
     submitted, clerk, applicant, catalog
 ):
-    engine.accept(
+    intake.accept(
         submitted.pk,
         clerk,
         shortfalls=[
@@ -207,7 +207,7 @@ def test_shortfall_acceptance_tracks_the_promise_until_supplied(
     )
     shortfall = submitted.shortfalls.get()
     assert shortfall.supplied_at is None
-    engine.supply_shortfall(
+    intake.supply_shortfall(
         submitted.pk, applicant, shortfall.pk, {str(catalog["filing"].pk): pdf()}
     )
     shortfall.refresh_from_db()
@@ -221,7 +221,7 @@ def test_window_clerk_of_another_department_cannot_accept(submitted, dept_a):
         "clerk2", password="x" * 12, role=Role.CLERK, department=dept_a
     )
     with pytest.raises(NotFound):
-        engine.accept(submitted.pk, other_clerk)
+        intake.accept(submitted.pk, other_clerk)
 
 
 # ---- parallel review -------------------------------------------------------------------
