@@ -1,3 +1,568 @@
-from ninja import Router
+"""The cases API: every engine operation, for browsers (session + CSRF) and other systems
+(per-user bearer tokens). Operations return plain dicts built by the *_out functions below."""
 
-router = Router()
+import datetime as dt
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Form, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from accounts.models import User
+from lianban.errors import DomainError, NotFound
+
+from . import engine, intake, review
+from .idempotency import idempotent
+from .models import Authorisation, Case, JointMeeting, ReviewTask
+
+router = Router(tags=["办件 cases"])
+
+
+class Error(Schema):
+    code: str
+    message: str
+
+
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+
+
+class TaskOut(Schema):
+    id: int
+    item_code: str
+    item_name: str
+    department: str
+    state: str
+    light: str
+    dispatched_on: dt.date | None
+    due_date: dt.date | None
+    paused_days: int
+    opinion: str
+    conditions: str
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    title: str
+    state: str
+    state_display: str
+    light: str
+    lead_department: str
+    fast_track: bool
+    submitted_at: dt.datetime
+    accepted_on: dt.date | None
+    due_date: dt.date | None
+    decision: str
+    tasks: list[TaskOut]
+
+
+class CaseSummary(Schema):
+    id: int
+    number: str
+    title: str
+    state: str
+    light: str
+    due_date: dt.date | None
+    fast_track: bool
+
+
+class EventOut(Schema):
+    seq: int
+    at: dt.datetime
+    actor: str
+    role: str
+    kind: str
+    from_state: str
+    to_state: str
+    task: int | None
+    payload: dict
+    hash: str
+
+
+class Progress(Schema):
+    number: str
+    title: str
+    state: str
+    state_display: str
+    accepted_on: dt.date | None
+    due_date: dt.date | None
+    departments: list[dict]
+
+
+def task_out(task: ReviewTask) -> dict:
+    return {
+        "id": task.pk,
+        "item_code": task.item.code,
+        "item_name": task.item.name,
+        "department": task.department.name,
+        "state": task.state,
+        "light": task.light,
+        "dispatched_on": task.dispatched_on,
+        "due_date": task.due_date,
+        "paused_days": task.paused_days,
+        "opinion": task.opinion,
+        "conditions": task.conditions,
+    }
+
+
+def case_out(case: Case) -> dict:
+    case = Case.objects.select_related("lead_department").get(pk=case.pk)
+    tasks = case.tasks.select_related("item", "department").order_by("pk")
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "title": case.title,
+        "state": case.state,
+        "state_display": str(case.get_state_display()),
+        "light": case.light,
+        "lead_department": case.lead_department.name,
+        "fast_track": case.fast_track,
+        "submitted_at": case.submitted_at,
+        "accepted_on": case.accepted_on,
+        "due_date": case.due_date,
+        "decision": case.decision,
+        "tasks": [task_out(t) for t in tasks],
+    }
+
+
+def _case(request, case_id: int) -> Case:
+    return get_object_or_404(Case.objects.visible_to(request.auth), pk=case_id)
+
+
+def _task(request, task_id: int) -> ReviewTask:
+    return get_object_or_404(
+        ReviewTask.objects.visible_to(request.auth).select_related("item", "department"), pk=task_id
+    )
+
+
+def _files(request) -> dict:
+    """Uploaded papers arrive as multipart fields named material_<id>."""
+    return {
+        name.removeprefix("material_"): f
+        for name, f in request.FILES.items()
+        if name.startswith("material_")
+    }
+
+
+# ---- reading ---------------------------------------------------------------------------
+
+
+@router.get("/", response=list[CaseSummary], summary="我可见的办件")
+@paginate(PageNumberPagination, page_size=50)
+def list_cases(request, state: str | None = None):
+    qs = Case.objects.visible_to(request.auth).order_by("-submitted_at", "-pk")
+    if state:
+        qs = qs.filter(state=state)
+    return qs
+
+
+@router.get("/tasks", response=list[TaskOut], summary="我部门的审查任务，最先到期的在前")
+@paginate(PageNumberPagination, page_size=50)
+def list_tasks(request, state: str | None = None, light: str | None = None):
+    qs = (
+        ReviewTask.objects.visible_to(request.auth)
+        .select_related("item", "department")
+        .order_by("due_date", "pk")
+    )
+    if state:
+        qs = qs.filter(state=state)
+    if light:
+        qs = qs.filter(light=light)
+    return [task_out(t) for t in qs]
+
+
+@router.get("/tasks/{task_id}", response={200: TaskOut, **ERRORS}, summary="审查任务")
+def get_task(request, task_id: int):
+    return task_out(_task(request, task_id))
+
+
+@router.get(
+    "/progress",
+    response={200: Progress, **ERRORS},
+    auth=None,
+    summary="公开进度查询（办件编号+查询码）",
+)
+def progress(request, number: str, code: str):
+    case = (
+        Case.objects.filter(number=number[:32], query_code=code[:8])
+        .select_related("lead_department")
+        .first()
+    )
+    if case is None:
+        raise NotFound(_("没有找到该办件，请核对办件编号和查询码。"))
+    tasks = case.tasks.select_related("department", "item").order_by("due_date", "pk")
+    return {
+        "number": case.number,
+        "title": case.title,
+        "state": case.state,
+        "state_display": str(case.get_state_display()),
+        "accepted_on": case.accepted_on,
+        "due_date": case.due_date,
+        "departments": [
+            {
+                "department": t.department.name,
+                "item": t.item.name,
+                "state": t.state,
+                "due_date": t.due_date.isoformat() if t.due_date else None,
+                "light": t.light,
+            }
+            for t in tasks
+        ],
+    }
+
+
+@router.get("/{case_id}", response={200: CaseOut, **ERRORS}, summary="办件详情")
+def get_case(request, case_id: int):
+    return case_out(_case(request, case_id))
+
+
+@router.get(
+    "/{case_id}/events", response={200: list[EventOut], **ERRORS}, summary="办件事件（审计链）"
+)
+def case_events(request, case_id: int):
+    case = _case(request, case_id)
+    return [
+        {
+            "seq": e.seq,
+            "at": e.at,
+            "actor": e.actor_name,
+            "role": e.actor_role,
+            "kind": e.kind,
+            "from_state": e.from_state,
+            "to_state": e.to_state,
+            "task": e.task_id,
+            "payload": e.payload,
+            "hash": e.hash,
+        }
+        for e in case.events.order_by("seq")
+    ]
+
+
+# ---- applying and intake ---------------------------------------------------------------
+
+
+class ApplyIn(Schema):
+    title: str = Field(..., max_length=200)
+    project_type: int | None = None
+    items: list[int] = []
+    applicant: str | None = Field(None, description="代办员代为申请时，申请人的用户名")
+
+
+@router.post(
+    "/",
+    response={200: CaseOut, **ERRORS},
+    summary="申请（multipart；材料字段名 material_<材料ID>）",
+)
+@idempotent
+def apply(request, data: Form[ApplyIn]):
+    applicant = None
+    if data.applicant:
+        applicant = User.objects.filter(username=data.applicant).first()
+        if applicant is None:
+            raise NotFound(_("未找到该申请人的有效代办授权。"))
+    case = engine.apply(
+        request.auth,
+        title=data.title,
+        project_type=data.project_type,
+        items=data.items or None,
+        files=_files(request),
+        applicant=applicant,
+        channel="api",
+    )
+    return case_out(case)
+
+
+class Problem(Schema):
+    material: int | None = None
+    name: str = ""
+    problem: str
+
+
+class NoticeIn(Schema):
+    problems: list[Problem]
+
+
+class ShortfallIn(Schema):
+    material: int
+    promise: str
+    promised_by: dt.date
+
+
+class AcceptIn(Schema):
+    shortfalls: list[ShortfallIn] = []
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class TextIn(Schema):
+    text: str = ""
+
+
+@router.post("/{case_id}/notice", response={200: CaseOut, **ERRORS}, summary="一次性告知")
+@idempotent
+def notice(request, case_id: int, data: NoticeIn):
+    intake.issue_notice(case_id, request.auth, [p.dict() for p in data.problems])
+    return case_out(_case(request, case_id))
+
+
+@router.post(
+    "/{case_id}/supply", response={200: CaseOut, **ERRORS}, summary="按一次性告知补正（multipart）"
+)
+@idempotent
+def supply(request, case_id: int, note: Form[str] = ""):
+    intake.supply_notice(case_id, request.auth, _files(request), note)
+    return case_out(_case(request, case_id))
+
+
+@router.post("/{case_id}/accept", response={200: CaseOut, **ERRORS}, summary="受理（可容缺）")
+@idempotent
+def accept(request, case_id: int, data: AcceptIn):
+    intake.accept(case_id, request.auth, shortfalls=[s.dict() for s in data.shortfalls])
+    return case_out(_case(request, case_id))
+
+
+@router.post("/{case_id}/refuse", response={200: CaseOut, **ERRORS}, summary="不予受理")
+@idempotent
+def refuse(request, case_id: int, data: ReasonIn):
+    intake.refuse_intake(case_id, request.auth, data.reason)
+    return case_out(_case(request, case_id))
+
+
+# ---- the case as a whole ---------------------------------------------------------------
+
+
+@router.post("/{case_id}/withdraw", response={200: CaseOut, **ERRORS}, summary="撤回申请")
+@idempotent
+def withdraw(request, case_id: int, data: ReasonIn):
+    engine.withdraw(case_id, request.auth, data.reason)
+    return case_out(_case(request, case_id))
+
+
+@router.post("/{case_id}/suspend", response={200: CaseOut, **ERRORS}, summary="中止")
+@idempotent
+def suspend(request, case_id: int, data: ReasonIn):
+    engine.suspend(case_id, request.auth, data.reason)
+    return case_out(_case(request, case_id))
+
+
+@router.post("/{case_id}/resume", response={200: CaseOut, **ERRORS}, summary="恢复")
+@idempotent
+def resume(request, case_id: int):
+    engine.resume(case_id, request.auth)
+    return case_out(_case(request, case_id))
+
+
+@router.post("/{case_id}/fast-track", response={200: CaseOut, **ERRORS}, summary="特事特办")
+@idempotent
+def fast_track(request, case_id: int, data: ReasonIn):
+    engine.set_fast_track(case_id, request.auth, data.reason)
+    return case_out(_case(request, case_id))
+
+
+class AgentIn(Schema):
+    agent: str
+
+
+@router.post("/{case_id}/agent", response={200: CaseOut, **ERRORS}, summary="指定代办员")
+@idempotent
+def assign_agent(request, case_id: int, data: AgentIn):
+    agent = User.objects.filter(username=data.agent).first()
+    if agent is None:
+        raise DomainError(_("该代办员没有申请人的有效授权。"), code="not_authorised", field="agent")
+    engine.assign_agent(case_id, request.auth, agent)
+    return case_out(_case(request, case_id))
+
+
+@router.post("/{case_id}/decide", response={200: CaseOut, **ERRORS}, summary="作出办件决定")
+@idempotent
+def decide(request, case_id: int, data: TextIn):
+    engine.decide(case_id, request.auth, data.text)
+    return case_out(_case(request, case_id))
+
+
+# ---- review ----------------------------------------------------------------------------
+
+
+class ApproveIn(Schema):
+    opinion: str = ""
+    conditions: str = ""
+    result_number: str = ""
+
+
+class OpinionIn(Schema):
+    opinion: str
+
+
+class SupplementIn(Schema):
+    reason: str
+    materials: list[int] = []
+
+
+class PauseIn(Schema):
+    kind: str
+    reason: str
+
+
+@router.post(
+    "/tasks/{task_id}/approve", response={200: TaskOut, **ERRORS}, summary="准予（可附条件）"
+)
+@idempotent
+def approve_task(request, task_id: int, data: ApproveIn):
+    review.approve_task(task_id, request.auth, **data.dict())
+    return task_out(_task(request, task_id))
+
+
+@router.post(
+    "/tasks/{task_id}/refuse", response={200: TaskOut, **ERRORS}, summary="不予（提交联席会议）"
+)
+@idempotent
+def refuse_task(request, task_id: int, data: OpinionIn):
+    review.refuse_task(task_id, request.auth, opinion=data.opinion)
+    return task_out(_task(request, task_id))
+
+
+@router.post(
+    "/tasks/{task_id}/supplement", response={200: TaskOut, **ERRORS}, summary="要求补正（暂停计时）"
+)
+@idempotent
+def request_supplement(request, task_id: int, data: SupplementIn):
+    review.request_supplement(task_id, request.auth, reason=data.reason, materials=data.materials)
+    return task_out(_task(request, task_id))
+
+
+@router.post(
+    "/tasks/{task_id}/supply", response={200: TaskOut, **ERRORS}, summary="提交补正（multipart）"
+)
+@idempotent
+def supply_supplement(request, task_id: int, note: Form[str] = ""):
+    review.supply_supplement(task_id, request.auth, files=_files(request), note=note)
+    return task_out(_task(request, task_id))
+
+
+@router.post(
+    "/tasks/{task_id}/pause",
+    response={200: TaskOut, **ERRORS},
+    summary="不计时（听证、检验检测、专家评审）",
+)
+@idempotent
+def pause_task(request, task_id: int, data: PauseIn):
+    review.exclude_time(task_id, request.auth, kind=data.kind, reason=data.reason)
+    return task_out(_task(request, task_id))
+
+
+@router.post("/tasks/{task_id}/resume", response={200: TaskOut, **ERRORS}, summary="恢复计时")
+@idempotent
+def resume_task(request, task_id: int):
+    review.resume_clock(task_id, request.auth)
+    return task_out(_task(request, task_id))
+
+
+# ---- the joint meeting -----------------------------------------------------------------
+
+
+class ConveneIn(Schema):
+    scheduled_for: dt.datetime
+    place: str = ""
+    task_ids: list[int] = []
+
+
+class MeetingOut(Schema):
+    id: int
+    case: int
+    state: str
+    scheduled_for: dt.datetime
+    tasks: list[int]
+
+
+class ResolutionIn(Schema):
+    approve: bool
+    text: str
+    conditions: str = ""
+
+
+class RecordIn(Schema):
+    attendance: dict[str, str] = {}
+    opinions: dict[str, str] = {}
+    resolutions: dict[str, ResolutionIn]
+    minutes: str = ""
+
+
+def meeting_out(meeting: JointMeeting) -> dict:
+    return {
+        "id": meeting.pk,
+        "case": meeting.case_id,
+        "state": meeting.state,
+        "scheduled_for": meeting.scheduled_for,
+        "tasks": sorted(meeting.tasks.values_list("pk", flat=True)),
+    }
+
+
+@router.post("/{case_id}/meetings", response={200: MeetingOut, **ERRORS}, summary="召集联席会议")
+@idempotent
+def convene(request, case_id: int, data: ConveneIn):
+    meeting = review.convene_meeting(
+        case_id,
+        request.auth,
+        scheduled_for=data.scheduled_for,
+        place=data.place,
+        task_ids=data.task_ids or None,
+    )
+    return meeting_out(meeting)
+
+
+@router.post(
+    "/meetings/{meeting_id}/record",
+    response={200: MeetingOut, **ERRORS},
+    summary="记录联席会议及决议",
+)
+@idempotent
+def record(request, meeting_id: int, data: RecordIn):
+    attendance = {**data.attendance, "opinions": data.opinions}
+    meeting = review.record_meeting(
+        meeting_id,
+        request.auth,
+        attendance=attendance,
+        resolutions={k: v.dict() for k, v in data.resolutions.items()},
+        minutes=data.minutes,
+    )
+    return meeting_out(meeting)
+
+
+# ---- agent authorisations --------------------------------------------------------------
+
+
+class AuthorisationOut(Schema):
+    id: int
+    agent: str
+    granted_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+def authorisation_out(a: Authorisation) -> dict:
+    return {
+        "id": a.pk,
+        "agent": a.agent.username,
+        "granted_at": a.granted_at,
+        "revoked_at": a.revoked_at,
+    }
+
+
+@router.post("/authorisations", response={200: AuthorisationOut, **ERRORS}, summary="授权代办员")
+@idempotent
+def authorise(request, data: AgentIn):
+    agent = User.objects.filter(username=data.agent).first()
+    if agent is None:
+        raise DomainError(_("所选用户不是代办员。"), code="invalid", field="agent")
+    return authorisation_out(engine.authorise_agent(request.auth, agent))
+
+
+@router.post(
+    "/authorisations/{authorisation_id}/revoke",
+    response={200: AuthorisationOut, **ERRORS},
+    summary="撤销代办授权",
+)
+@idempotent
+def revoke(request, authorisation_id: int):
+    return authorisation_out(engine.revoke_authorisation(request.auth, authorisation_id))

@@ -1,0 +1,86 @@
+"""Idempotency-Key for API POSTs: the same request sent twice acts once and answers the same.
+
+The record is written in the same transaction as the change it answers, so a crash leaves
+either both or neither. Two copies racing each other: the second's insert of the record
+fails on the unique key, its whole transaction (the change included) rolls back, and it
+answers with the first one's stored response."""
+
+import functools
+import hashlib
+import json
+
+from django.db import IntegrityError, transaction
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from ninja.responses import NinjaJSONEncoder
+
+from lianban import clock
+from lianban.errors import DomainError
+
+from .models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+
+
+def _fingerprint(request) -> str:
+    digest = hashlib.sha256()
+    digest.update(request.method.encode())
+    digest.update(request.path.encode())
+    if request.content_type and request.content_type.startswith("multipart/"):
+        digest.update(json.dumps(sorted(request.POST.lists()), ensure_ascii=False).encode())
+        for name in sorted(request.FILES):
+            for f in request.FILES.getlist(name):
+                digest.update(name.encode())
+                for chunk in f.chunks():
+                    digest.update(chunk)
+                f.seek(0)
+    else:
+        digest.update(request.body)
+    return digest.hexdigest()
+
+
+def _replay(record: IdempotencyRecord, fingerprint: str):
+    if record.fingerprint != fingerprint:
+        raise DomainError(
+            _("同一个 Idempotency-Key 不能用于不同的请求。"), code="idempotency_mismatch"
+        )
+    response = JsonResponse(record.body, status=record.status, safe=False)
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def idempotent(view):
+    """Wrap a django-ninja operation that returns a JSON-ready dict (status 200)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        key = request.headers.get(HEADER, "").strip()
+        if not key:
+            return view(request, *args, **kwargs)
+        if len(key) > 100:
+            raise DomainError(_("Idempotency-Key 不能超过100个字符。"), code="invalid")
+        user = request.auth
+        fingerprint = _fingerprint(request)
+        existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
+        if existing:
+            return _replay(existing, fingerprint)
+        try:
+            with transaction.atomic():
+                body = view(request, *args, **kwargs)
+                body = json.loads(json.dumps(body, cls=NinjaJSONEncoder))
+                IdempotencyRecord.objects.create(
+                    user=user,
+                    key=key,
+                    fingerprint=fingerprint,
+                    status=200,
+                    body=body,
+                    created_at=clock.now(),
+                )
+        except IntegrityError:
+            existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
+            if existing is None:
+                raise
+            return _replay(existing, fingerprint)
+        return body
+
+    return wrapper
