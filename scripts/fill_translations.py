@@ -10,7 +10,7 @@ from django.utils.translation import trans_real  # noqa: F401  (ensures Django i
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "src/locale/en/LC_MESSAGES/django.po"
-TSV = ROOT / "src/locale/en.tsv"
+TSVS = sorted((ROOT / "src/locale").glob("en*.tsv"))
 
 
 def _unquote(lines: list[str]) -> str:
@@ -24,7 +24,8 @@ def _quote(text: str) -> str:
 
 def main() -> int:
     table = {}
-    for line in TSV.read_text(encoding="utf-8").splitlines():
+    lines_in = [ln for tsv in TSVS for ln in tsv.read_text(encoding="utf-8").splitlines()]
+    for line in lines_in:
         if line.strip() and not line.startswith("#"):
             zh, _, en = line.partition("\t")
             table[zh] = en
