@@ -19,6 +19,8 @@ from collections.abc import Iterable, Mapping
 import chinese_calendar
 from django.utils.translation import gettext as _
 
+from lianban.errors import DomainError
+
 _PACKAGE_YEARS = frozenset(
     range(
         min(chinese_calendar.constants.holidays).year,
@@ -38,7 +40,12 @@ def _package_year_ords(year: int) -> tuple[int, ...]:
     return tuple(ords)
 
 
-class UnscheduledYear(ValueError):
+class UnscheduledYear(DomainError, ValueError):
+    """A domain error: the request that needed the date is refused and changes nothing."""
+
+    code = "unscheduled_year"
+    status = 409
+
     def __init__(self, year: int):
         self.year = year
         super().__init__(

@@ -453,3 +453,17 @@ def test_a_refused_operation_changes_nothing(accepted, reviewer_a):
     with pytest.raises(Conflict):
         review.approve_task(task(accepted, "C").pk, reviewer_a)  # already decided at the window
     assert list(CaseEvent.objects.values_list("pk", "hash")) == before
+
+
+def test_acceptance_into_an_unscheduled_year_is_refused_and_changes_nothing(
+    travel, catalog, applicant, clerk, all_papers
+):
+    travel(2026, 12, 10)
+    case = engine.apply(
+        applicant, title="年末项目", project_type=catalog["project"], files=all_papers()
+    )
+    with pytest.raises(DomainError, match="2027年的工作日安排尚未录入"):
+        intake.accept(case.pk, clerk)
+    case.refresh_from_db()
+    assert case.state == CaseState.SUBMITTED and case.event_count == 1
+    assert not case.tasks.exclude(state=TaskState.WAITING).exists()
