@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from accounts import permissions as rules
 from accounts.models import Role, User
@@ -263,7 +263,7 @@ def apply(
                 User.objects.filter(role=Role.CLERK, department=lead, is_active=True),
                 case,
                 f"case:{case.pk}:submitted",
-                N_("新的申请待受理：%(number)s %(title)s"),
+                gettext_noop("新的申请待受理：%(number)s %(title)s"),
                 {"number": case.number, "title": case.title},
             )
     except BaseException:
@@ -453,7 +453,7 @@ def decide(case_id: int, actor, text: str = "") -> Case:
         _notify_party(
             case,
             "decided",
-            N_("您的申请 %(number)s 已作出决定：%(decision)s。"),
+            gettext_noop("您的申请 %(number)s 已作出决定：%(decision)s。"),
             {"number": case.number, "decision": case.get_decision_display()},
         )
     return case
@@ -673,7 +673,7 @@ def record_document_issued(case: Case, actor, *, document_number: str, sha256: s
     _notify_party(
         case,
         "document",
-        N_("您的申请 %(number)s 已出具批复文件，可在办件页面下载。"),
+        gettext_noop("您的申请 %(number)s 已出具批复文件，可在办件页面下载。"),
         {"number": case.number},
     )
 

@@ -6,7 +6,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from catalog.models import Material
 from lianban import clock
@@ -82,7 +82,7 @@ def issue_notice(case_id: int, actor, problems: list[dict]) -> Notice:
         _notify_party(
             case,
             "notice",
-            N_("您的申请 %(number)s 需要补正材料，请查看一次性告知。"),
+            gettext_noop("您的申请 %(number)s 需要补正材料，请查看一次性告知。"),
             {"number": case.number},
         )
     return notice
@@ -164,7 +164,7 @@ def accept(case_id: int, actor, *, shortfalls: list[dict] | None = None) -> Case
         _notify_party(
             case,
             "accepted",
-            N_("您的申请 %(number)s 已受理，各部门并联审批中。"),
+            gettext_noop("您的申请 %(number)s 已受理，各部门并联审批中。"),
             {"number": case.number},
         )
     return case
@@ -186,7 +186,10 @@ def accept_by_default(case_id: int) -> bool:
             payload={"received": received.isoformat()},
         )
         _notify_party(
-            case, "accepted", N_("您的申请 %(number)s 已依法视为受理。"), {"number": case.number}
+            case,
+            "accepted",
+            gettext_noop("您的申请 %(number)s 已依法视为受理。"),
+            {"number": case.number},
         )
     return True
 
@@ -231,7 +234,7 @@ def refuse_intake(case_id: int, actor, reason: str) -> Case:
         _notify_party(
             case,
             "refused",
-            N_("您的申请 %(number)s 不予受理，理由见办件页面。"),
+            gettext_noop("您的申请 %(number)s 不予受理，理由见办件页面。"),
             {"number": case.number},
         )
     return case

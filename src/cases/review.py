@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from accounts import permissions as rules
 from accounts.models import Role, User
@@ -158,7 +158,7 @@ def dispatch_ready(case: Case, actor, today: dt.date) -> list[ReviewTask]:
             ),
             case,
             f"task:{task.pk}:dispatched",
-            N_("新的审查任务：%(number)s %(item)s，%(due)s 前办结。"),
+            gettext_noop("新的审查任务：%(number)s %(item)s，%(due)s 前办结。"),
             {"number": case.number, "item": task.item.name, "due": task.due_date.isoformat()},
         )
     return dispatched
@@ -174,7 +174,7 @@ def _after_task_decided(case: Case, actor) -> None:
             ),
             case,
             f"case:{case.pk}:ready",
-            N_("办件 %(number)s 各事项均已审结，请作出决定。"),
+            gettext_noop("办件 %(number)s 各事项均已审结，请作出决定。"),
             {"number": case.number},
         )
 
@@ -251,7 +251,7 @@ def _notify_lead_meeting(case: Case, task: ReviewTask) -> None:
         User.objects.filter(role=Role.LEAD, department_id=case.lead_department_id, is_active=True),
         case,
         f"task:{task.pk}:referred",
-        N_("办件 %(number)s 的事项“%(item)s”需提交联席会议。"),
+        gettext_noop("办件 %(number)s 的事项“%(item)s”需提交联席会议。"),
         {"number": case.number, "item": task.item.name},
     )
 
@@ -304,7 +304,7 @@ def _pause(task_id, actor, kind, reason, materials) -> TaskPause:
             _notify_party(
                 case,
                 f"supplement:{pause.pk}",
-                N_("您的申请 %(number)s 的事项“%(item)s”需要补正：%(reason)s"),
+                gettext_noop("您的申请 %(number)s 的事项“%(item)s”需要补正：%(reason)s"),
                 {"number": case.number, "item": task.item.name, "reason": reason},
             )
     return pause
@@ -357,7 +357,7 @@ def supply_supplement(
                 ),
                 case,
                 f"task:{task.pk}:supplied:{pause.pk}",
-                N_("办件 %(number)s 已补正，请继续审查。"),
+                gettext_noop("办件 %(number)s 已补正，请继续审查。"),
                 {"number": case.number},
             )
     except BaseException:
@@ -449,7 +449,7 @@ def convene_meeting(
             ),
             case,
             f"meeting:{meeting.pk}:convened",
-            N_("联席会议通知：办件 %(number)s，%(when)s。"),
+            gettext_noop("联席会议通知：办件 %(number)s，%(when)s。"),
             {"number": case.number, "when": scheduled_for.strftime("%Y-%m-%d %H:%M")},
         )
     return meeting

@@ -10,7 +10,7 @@ import math
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from accounts.models import Role, User
 from lianban import clock
@@ -40,7 +40,8 @@ def light_for(
     if today > due:
         return Light.RED
     remaining = cal.days_between(today, due, unit)
-    if remaining <= math.floor(limit * (1 - yellow_share)):
+    # Rounded first: 20 * (1 - 0.8) is 3.9999… in floating point, and the county means 4.
+    if remaining <= limit - math.ceil(round(limit * yellow_share, 6)):
         return Light.YELLOW
     return Light.GREEN
 
@@ -97,9 +98,9 @@ def _escalate(task: ReviewTask, light: str) -> int:
         )
         supervisors = User.objects.filter(role=Role.SUPERVISOR, is_active=True)
         message = (
-            N_("【临近期限】办件 %(number)s 的事项“%(item)s”将于 %(due)s 到期。")
+            gettext_noop("【临近期限】办件 %(number)s 的事项“%(item)s”将于 %(due)s 到期。")
             if light == Light.YELLOW
-            else N_("【已超期】办件 %(number)s 的事项“%(item)s”已于 %(due)s 超期。")
+            else gettext_noop("【已超期】办件 %(number)s 的事项“%(item)s”已于 %(due)s 超期。")
         )
         notify(
             [*heads, *supervisors],

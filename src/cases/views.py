@@ -188,20 +188,12 @@ def existing_path(path: str) -> str | None:
     return path
 
 
-def case_documents(case: Case) -> list[dict]:
-    """The approval documents of a case, when the documents app has issued any."""
+def case_documents(case: Case):
+    """The approval documents of a case, once the documents app keeps them."""
     related = getattr(case, "documents", None)
     if related is None:
         return []
-    return [
-        {
-            "document": doc,
-            "valid": getattr(doc, "is_valid", True),
-            "download_url": existing_path(f"/documents/{doc.pk}/download/"),
-            "revoke_url": existing_path(f"/documents/{doc.pk}/revoke/"),
-        }
-        for doc in related.all()
-    ]
+    return related.select_related("successor").order_by("issued_at", "pk")
 
 
 def needed_by(materials, items) -> dict:
@@ -220,7 +212,7 @@ def party_identity(case: Case, user) -> dict:
     """Who applied, with personal numbers masked for roles that do not need them."""
     full = rules.sees_full_personal_numbers(user)
     person = case.person
-    phone = case.applicant.phone
+    phone = person.phone if person else case.applicant.phone
     return {
         "name": case.party_name,
         "uscc": case.enterprise.uscc if case.enterprise_id else "",
@@ -427,14 +419,9 @@ def _render_case(request, case: Case, status=200, **bound):
             )
         shortfalls.append({"shortfall": s, "form": form})
 
-    documents = case_documents(case)
-    has_valid_document = any(d["valid"] for d in documents)
-    issue_url = None
-    if lead_of and (
-        case.state == CaseState.DECIDED
-        or (case.state == CaseState.CLOSED and not has_valid_document)
-    ):
-        issue_url = existing_path(f"/documents/case/{case.pk}/issue/")
+    # The documents app's own buttons (issue, revoke and re-issue, download), when it serves them.
+    documents_ready = existing_path(f"/documents/case/{case.pk}/issue/") is not None
+    documents = case_documents(case) if documents_ready else []
 
     ready_to_decide = (
         lead_of
@@ -457,8 +444,11 @@ def _render_case(request, case: Case, status=200, **bound):
         "supplements": supplements,
         "shortfalls": shortfalls,
         "materials": case.materials.filter(superseded=False).select_related("material"),
+        "show_documents": documents_ready
+        and (bool(documents) or case.state in (CaseState.DECIDED, CaseState.CLOSED)),
         "documents": documents,
-        "issue_url": issue_url,
+        "can_issue": lead_of and case.state == CaseState.DECIDED,
+        "can_revoke": lead_of,
         "can_withdraw": party and case.state in OPEN_CASE_STATES,
         "meetings": meetings,
         "to_convene": to_convene,
