@@ -323,7 +323,7 @@ class RecordMeetingForm(forms.Form):
                 widget=forms.RadioSelect,
             )
             self.fields[f"opinion_{p.department_id}"] = forms.CharField(
-                label=_("书面意见"), required=False, max_length=4000
+                label=_("意见内容"), required=False, max_length=4000
             )
         for t in self.tasks:
             self.fields[f"resolve_{t.pk}"] = forms.ChoiceField(

@@ -67,7 +67,7 @@ EVENT_LABELS = {
     "applied": gettext_lazy("提交申请"),
     "notice_issued": gettext_lazy("出具一次性告知"),
     "notice_supplied": gettext_lazy("按告知补正材料"),
-    "accepted": gettext_lazy("受理"),
+    "accepted": gettext_lazy("已受理"),
     "accepted_by_default": gettext_lazy("逾期未告知，依法视为受理"),
     "refused_at_intake": gettext_lazy("不予受理"),
     "withdrawn": gettext_lazy("撤回申请"),

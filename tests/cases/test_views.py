@@ -162,7 +162,7 @@ def test_case_page_shows_departments_due_dates_lights_and_the_timeline(client, a
     assert "自然资源局" in page and "住房城乡建设局" in page
     assert "2026-03-16" in page  # A's due date, 20 working days
     assert "light-green" in page and "正常" in page
-    assert "提交申请" in page and "受理" in page and "即办件当场办结" in page
+    assert "提交申请" in page and "已受理" in page and "即办件当场办结" in page
     assert "撤回申请" in page
 
 
