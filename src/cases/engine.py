@@ -110,21 +110,31 @@ def notify(
     users, case: Case | None, key: str, message: str, params: dict | None = None
 ) -> list[int]:
     """In-app notifications, once per user and key, each in the recipient's language;
-    mail goes out after commit. `message` is the untranslated source (gettext_noop)."""
-    ids = []
-    for user in users:
-        if user is None:
+    mail goes out after commit to those with an address (their notification ids are returned).
+    `message` is the untranslated source (gettext_noop)."""
+    users = {u.pk: u for u in users if u is not None}
+    if not users:
+        return []
+    already = set(
+        Notification.objects.filter(user_id__in=users, key=key).values_list("user_id", flat=True)
+    )
+    now = clock.now()
+    fresh = []
+    for pk, user in users.items():
+        if pk in already:
             continue
         with translation.override(user.language or settings.LANGUAGE_CODE):
             text = _(message) % (params or {})
-        note, created = Notification.objects.get_or_create(
-            user=user,
-            key=key,
-            defaults={"case": case, "message": text, "created_at": clock.now()},
+        fresh.append(Notification(user=user, case=case, key=key, message=text, created_at=now))
+    if not fresh:
+        return []
+    Notification.objects.bulk_create(fresh)
+    ids = list(
+        Notification.objects.filter(key=key, user_id__in=[n.user_id for n in fresh]).values_list(
+            "pk", flat=True
         )
-        if created:
-            ids.append(note.pk)
-    if ids:
+    )
+    if any(user.email for user in users.values()):
         from .tasks import send_notification_mail
 
         transaction.on_commit(lambda: [send_notification_mail.enqueue(pk) for pk in ids])

@@ -119,11 +119,13 @@ def decide_on_the_spot(case: Case, actor, today: dt.date) -> None:
 
 def dispatch_ready(case: Case, actor, today: dt.date) -> list[ReviewTask]:
     """Dispatch every waiting task whose prerequisites are all approved; cancel those with a
-    refused prerequisite. Repeats until nothing changes (a chain of on-the-spot items)."""
-    dispatched = []
+    refused prerequisite. A cancellation can cancel further dependants, so only then does
+    it look again."""
+    changed = []
     while True:
-        changed = False
-        for task in case.tasks.filter(state=TaskState.WAITING).prefetch_related("prerequisites"):
+        cancelled = False
+        waiting = case.tasks.filter(state=TaskState.WAITING).select_related("item")
+        for task in waiting.prefetch_related("prerequisites"):
             pre_states = {p.state for p in task.prerequisites.all()}
             if pre_states & {TaskState.REFUSED, TaskState.CANCELLED}:
                 _task_transition(
@@ -134,7 +136,8 @@ def dispatch_ready(case: Case, actor, today: dt.date) -> list[ReviewTask]:
                     TaskState.CANCELLED,
                     payload={"why": "prerequisite_refused"},
                 )
-                changed = True
+                changed.append(task)
+                cancelled = True
             elif pre_states <= {TaskState.APPROVED}:
                 task.dispatched_on = today
                 task.due_date = task_due(today, task, fast_track=case.fast_track)
@@ -147,11 +150,12 @@ def dispatch_ready(case: Case, actor, today: dt.date) -> list[ReviewTask]:
                     fields=["dispatched_on", "due_date"],
                     payload={"due": task.due_date.isoformat(), "department": task.department_id},
                 )
-                dispatched.append(task)
-                changed = True
-        if not changed:
+                changed.append(task)
+        if not cancelled:
             break
-    for task in dispatched:
+    for task in changed:
+        if task.state != TaskState.IN_REVIEW:
+            continue
         notify(
             User.objects.filter(
                 role=Role.REVIEWER, department_id=task.department_id, is_active=True
@@ -161,12 +165,12 @@ def dispatch_ready(case: Case, actor, today: dt.date) -> list[ReviewTask]:
             gettext_noop("新的审查任务：%(number)s %(item)s，%(due)s 前办结。"),
             {"number": case.number, "item": task.item.name, "due": task.due_date.isoformat()},
         )
-    return dispatched
+    return changed
 
 
 def _after_task_decided(case: Case, actor) -> None:
-    dispatch_ready(case, actor, clock.today())
-    refresh_case_due(case)
+    if dispatch_ready(case, actor, clock.today()):
+        refresh_case_due(case)
     if not case.tasks.exclude(state__in=[*DECIDED_TASK_STATES, TaskState.CANCELLED]).exists():
         notify(
             User.objects.filter(
