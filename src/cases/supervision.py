@@ -74,11 +74,19 @@ def tick() -> dict:
         if light in (Light.YELLOW, Light.RED):
             escalated += _escalate(task, light)
 
-    for case in Case.objects.filter(state__in=OPEN_CASE_STATES).only("pk", "light"):
-        lights = list(case.tasks.filter(state=TaskState.IN_REVIEW).values_list("light", flat=True))
-        worst = max(lights, key=_RANK.__getitem__, default=Light.GREEN)
-        if worst != case.light:
-            Case.objects.filter(pk=case.pk).update(light=worst)
+    # A case shows its worst running task's light: one query for all, one update per light.
+    worst: dict[int, str] = dict.fromkeys(
+        Case.objects.filter(state__in=OPEN_CASE_STATES).values_list("pk", flat=True), Light.GREEN
+    )
+    running = ReviewTask.objects.filter(state=TaskState.IN_REVIEW, case__state__in=OPEN_CASE_STATES)
+    for case_id, light in running.values_list("case_id", "light"):
+        if case_id in worst and _RANK[light] > _RANK[worst[case_id]]:
+            worst[case_id] = light
+    for light in Light.values:
+        ids = [pk for pk, value in worst.items() if value == light]
+        if ids:
+            for start in range(0, len(ids), 500):  # SQLite caps the parameters of one query
+                Case.objects.filter(pk__in=ids[start : start + 500]).exclude(light=light).update(light=light)
     return {"accepted_by_default": accepted, "lights_changed": changed, "escalated": escalated}
 
 
