@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiToken, User
+from .forms import AdminLoginForm
+from .models import ApiToken, LoginAttempt, User
+
+# The admin's login is throttled and logged like the site's (accounts/forms.py).
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)
@@ -34,3 +38,22 @@ class UserAdmin(BaseUserAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
+
+
+@admin.register(LoginAttempt)
+class LoginAttemptAdmin(admin.ModelAdmin):
+    """Read-only: the record of logins is evidence, not data to edit."""
+
+    list_display = ["at", "username", "ip", "outcome"]
+    list_filter = ["outcome"]
+    search_fields = ["username", "ip"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

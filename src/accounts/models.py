@@ -101,3 +101,46 @@ class ApiToken(models.Model):
         key = "lb_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, prefix=key[:8], key_hash=cls.hash(key))
         return token, key
+
+
+class LoginAttempt(models.Model):
+    """One try at a login form, kept for throttling (accounts/security.py) and for the record.
+    The username is the one typed, normalised; it need not name an account."""
+
+    class Outcome(models.TextChoices):
+        SUCCEEDED = "succeeded", _("成功")
+        FAILED = "failed", _("失败")
+        LOCKED = "locked", _("锁定期内，未校验密码")
+
+    username = models.CharField(_("用户名"), max_length=150)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    at = models.DateTimeField(_("时间"))
+    outcome = models.CharField(_("结果"), max_length=16, choices=Outcome.choices)
+
+    class Meta:
+        verbose_name = _("登录记录")
+        verbose_name_plural = _("登录记录")
+        indexes = [
+            models.Index(fields=["username", "at"], name="login_attempt_username_at"),
+            models.Index(fields=["ip", "at"], name="login_attempt_ip_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.username} {self.ip or '-'} {self.outcome}"
+
+
+class SessionGeneration(models.Model):
+    """Raised by "log out everywhere". A session remembers the number current when it logged
+    in; accounts.middleware ends every session that remembers an older one."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="session_generation"
+    )
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("会话代次")
+        verbose_name_plural = _("会话代次")
+
+    def __str__(self):
+        return f"{self.user_id}: {self.value}"

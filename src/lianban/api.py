@@ -64,6 +64,7 @@ def auth_error(request, exc):
 
 
 def _mount():
+    from accounts.api import router as accounts_router
     from cases.api import router as cases_router
     from catalog.api import router as catalog_router
     from documents.api import router as documents_router
@@ -73,6 +74,7 @@ def _mount():
     api.add_router("/cases", cases_router)
     api.add_router("/documents", documents_router)
     api.add_router("/public", portal_router)
+    api.add_router("/accounts", accounts_router)
 
 
 _mount()

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.session_generation",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -154,6 +155,16 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True  # the demo and tests serve static files without collectstatic
 MEDIA_ROOT = VAR_DIR / "media"
 KEYS_DIR = Path(os.environ.get("LIANBAN_KEYS_DIR", VAR_DIR / "keys"))
+# The electronic seal (docs/seal.md). Empty means the file `lianban keys init` writes under
+# KEYS_DIR (seal.pem, seal-key.pem, root.pem); a PKCS#11 module replaces the key file.
+SEAL_CERT_FILE = os.environ.get("SEAL_CERT_FILE", "")
+SEAL_KEY_FILE = os.environ.get("SEAL_KEY_FILE", "")
+SEAL_KEY_PASSPHRASE_FILE = os.environ.get("SEAL_KEY_PASSPHRASE_FILE", "")
+SEAL_ROOT_CERT_FILE = os.environ.get("SEAL_ROOT_CERT_FILE", "")
+SEAL_PKCS11_MODULE = os.environ.get("SEAL_PKCS11_MODULE", "")
+SEAL_PKCS11_TOKEN_LABEL = os.environ.get("SEAL_PKCS11_TOKEN_LABEL", "")
+SEAL_PKCS11_KEY_LABEL = os.environ.get("SEAL_PKCS11_KEY_LABEL", "")
+LIANBAN_DOCUMENT_PREFIX = os.environ.get("LIANBAN_DOCUMENT_PREFIX", "示审批")
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -180,6 +191,12 @@ FAST_TRACK_FACTOR = float(os.environ.get("FAST_TRACK_FACTOR", "0.5"))
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
+# Login throttling (accounts/security.py): this many failures within the window lock the
+# username, or the address, for LOGIN_LOCKOUT_MINUTES. Offices share addresses: keep IP higher.
+LOGIN_FAILURES_PER_USERNAME = envint("LOGIN_FAILURES_PER_USERNAME", 5)
+LOGIN_FAILURES_PER_IP = envint("LOGIN_FAILURES_PER_IP", 20)
+LOGIN_FAILURE_WINDOW_MINUTES = envint("LOGIN_FAILURE_WINDOW_MINUTES", 15)
+LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "False")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "False")

@@ -1,0 +1,22 @@
+from ninja import Router, Schema
+
+router = Router(tags=["账户 accounts"])
+
+
+class MeOut(Schema):
+    username: str
+    display_name: str
+    role: str
+    department: str | None
+
+
+@router.get("/me", response=MeOut, summary="当前用户")
+def me(request):
+    """Who the session or the bearer token acts as."""
+    user = request.auth
+    return {
+        "username": user.get_username(),
+        "display_name": user.display_name,
+        "role": user.role,
+        "department": user.department.code if user.department_id else None,
+    }
