@@ -1,0 +1,214 @@
+"""Issuing and revoking the one approval document of a case.
+
+Both functions follow the engine's order: one transaction, the case row locked, the state
+guarded, the change, the event in the case's history (cases.engine.record_document_*).
+Rendering and signing happen inside the transaction, under the number sequence's lock, so
+numbers have no gaps; a file written before a failure is deleted again."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.engine import lock_case, record_document_issued, record_document_revoked
+from cases.models import Case, CaseState, JointMeeting, TaskState
+from lianban import clock
+from lianban.errors import Conflict, DomainError, NotFound, PermissionDenied
+
+from . import seal
+from .models import ApprovalDocument, DocumentSequence, DocumentStatus
+from .permissions import may_issue
+from .render import DocumentData, ItemDecision, render, verification_url
+
+REASON_MAX = 1000
+
+
+class SealNotConfigured(DomainError):
+    code = "seal_unavailable"
+    status = 503
+
+
+def format_number(prefix: str, year: int, sequence: int) -> str:
+    """发文字号: prefix, year in 六角括号, sequence without leading zeros (GB/T 9704 7.2.5)."""
+    return f"{prefix}〔{year}〕{sequence}号"
+
+
+def next_number(year: int) -> str:
+    prefix = settings.LIANBAN_DOCUMENT_PREFIX
+    DocumentSequence.objects.get_or_create(prefix=prefix, year=year)
+    sequence = DocumentSequence.objects.select_for_update().get(prefix=prefix, year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return format_number(prefix, year, sequence.last)
+
+
+def document_data(case: Case, number: str, issued_on) -> DocumentData:
+    """What the document says, read from the decided case."""
+    tasks = (
+        case.tasks.filter(state__in=[TaskState.APPROVED, TaskState.REFUSED])
+        .select_related("item", "department")
+        .order_by("pk")
+    )
+    items = tuple(
+        ItemDecision(
+            name=task.item.name,
+            department=task.department.name,
+            approved=task.state == TaskState.APPROVED,
+            result_name=task.item.result_name,
+            result_number=task.result_number,
+            conditions=task.conditions.strip(),
+            reason=task.opinion.strip() if task.state == TaskState.REFUSED else "",
+        )
+        for task in tasks
+    )
+    copy_to = sorted(
+        {
+            task.department.name
+            for task in tasks
+            if not task.department.is_service_centre
+            and task.department_id != case.lead_department_id
+        }
+    )
+    if case.enterprise_id:
+        party_name, party_uscc = case.enterprise.name, case.enterprise.uscc
+    else:
+        party_name, party_uscc = case.party_name, ""
+    return DocumentData(
+        number=number,
+        issuing_body=settings.SERVICE_CENTRE_NAME,
+        party_name=party_name,
+        party_uscc=party_uscc,
+        project=case.title,
+        case_number=case.number,
+        submitted_on=timezone.localdate(case.submitted_at),
+        lead_department=case.lead_department.name,
+        decision=case.decision,
+        decision_text=case.decision_text.strip(),
+        items=items,
+        issued_on=issued_on,
+        verify_url=verification_url(settings.SITE_URL, number),
+        held_meeting=case.meetings.filter(state=JointMeeting.State.HELD).exists(),
+        copy_to=tuple(copy_to),
+    )
+
+
+def _lead_case(case_id, actor) -> Case:
+    """The case locked, if the actor may see it (else 404) and leads it (else 403)."""
+    case = lock_case(case_id)
+    if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
+        raise NotFound(_("办件不存在。"))
+    if not may_issue(actor, case):
+        raise PermissionDenied(_("只有牵头部门可以出具或撤销批复文件。"))
+    return case
+
+
+def _issue(case: Case, actor, written: list[str]) -> ApprovalDocument:
+    now = clock.now()
+    today = clock.today()
+    try:
+        # The key first: without a seal there is no point rendering, nor taking a number.
+        with seal.seal_signer() as signer:
+            number = next_number(today.year)
+            data = document_data(case, number, today)
+            rendered = render(data)
+            signed = seal.sign(
+                rendered.content,
+                signer,
+                placement=rendered.seal,
+                reason=f"批复文件 {number}",
+                location=settings.SERVICE_CENTRE_NAME,
+            )
+            signer_name = seal.describe(signer.signing_cert)
+    except seal.SealUnavailable as exc:
+        raise SealNotConfigured(str(exc)) from None
+    digest = hashlib.sha256(signed).hexdigest()
+    name = default_storage.save(
+        f"documents/{today:%Y}/{secrets.token_hex(16)}.pdf", ContentFile(signed)
+    )
+    written.append(name)
+    return ApprovalDocument.objects.create(
+        number=number,
+        case=case,
+        title=data.title[:300],
+        file=name,
+        size=len(signed),
+        sha256=digest,
+        signer=signer_name[:300],
+        issued_at=now,
+        issued_by=actor,
+    )
+
+
+def _discard(written: list[str]) -> None:
+    for name in written:
+        default_storage.delete(name)
+
+
+def issue_document(case_id, actor) -> ApprovalDocument:
+    """The one document of a decided case: rendered, sealed, stored, registered; the case
+    moves to CLOSED. Nothing is left behind if any step fails."""
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            case = _lead_case(case_id, actor)
+            if case.state != CaseState.DECIDED:
+                raise Conflict(
+                    _("办件当前状态为“%(state)s”，不能出具批复文件。")
+                    % {"state": case.get_state_display()},
+                    code="wrong_state",
+                )
+            document = _issue(case, actor, written)
+            record_document_issued(
+                case, actor, document_number=document.number, sha256=document.sha256
+            )
+    except BaseException:
+        _discard(written)
+        raise
+    return document
+
+
+def revoke_document(document_id, actor, reason: str, reissue: bool = False) -> ApprovalDocument:
+    """Revoke a valid document with a reason; with reissue, a new document under a new
+    number replaces it and the old one names it as successor. Returns the revoked row."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("撤销批复文件须说明理由。"), code="invalid", field="reason")
+    if len(reason) > REASON_MAX:
+        raise DomainError(
+            _("撤销理由不能超过 %(n)d 个字。") % {"n": REASON_MAX}, code="invalid", field="reason"
+        )
+    try:
+        case_id = ApprovalDocument.objects.values_list("case_id", flat=True).get(pk=document_id)
+    except (ApprovalDocument.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("批复文件不存在。")) from None
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            case = _lead_case(case_id, actor)
+            document = ApprovalDocument.objects.select_for_update().get(pk=document_id)
+            if document.status != DocumentStatus.VALID:
+                raise Conflict(_("该批复文件已经撤销。"), code="already_revoked")
+            document.status = DocumentStatus.REVOKED
+            document.revoked_at = clock.now()
+            document.revoked_by = actor
+            document.revoke_reason = reason
+            document.save(update_fields=["status", "revoked_at", "revoked_by", "revoke_reason"])
+            if reissue:
+                document.successor = _issue(case, actor, written)
+                document.save(update_fields=["successor"])
+            record_document_revoked(
+                case,
+                actor,
+                document_number=document.number,
+                reason=reason,
+                successor_number=document.successor.number if document.successor else "",
+            )
+    except BaseException:
+        _discard(written)
+        raise
+    return document

@@ -1,0 +1,92 @@
+"""The registry of approval documents. A row and its file are written once: a document is
+revoked and a successor issued, never edited (documents/issuing.py does both)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentStatus(models.TextChoices):
+    VALID = "valid", _("有效")
+    REVOKED = "revoked", _("已撤销")
+
+
+class DocumentSequence(models.Model):
+    """The last number used for one prefix and year; taken under a row lock."""
+
+    prefix = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="one_sequence_per_prefix_year")
+        ]
+
+
+class ApprovalDocument(models.Model):
+    number = models.CharField(_("文号"), max_length=40, unique=True)
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("办件"), on_delete=models.PROTECT, related_name="documents"
+    )
+    title = models.CharField(_("标题"), max_length=300)
+    file = models.FileField(_("文件"), max_length=200, editable=False)
+    size = models.PositiveIntegerField(_("文件大小"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    signer = models.CharField(_("签章者"), max_length=300)
+    issued_at = models.DateTimeField(_("出具时间"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("出具人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.VALID
+    )
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤销人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revoke_reason = models.TextField(_("撤销理由"), blank=True)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("替代文件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+    )
+
+    class Meta:
+        verbose_name = _("批复文件")
+        verbose_name_plural = _("批复文件")
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            # One document, one seal: a case has at most one valid document at a time.
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status="valid"), name="one_valid_document_per_case"
+            ),
+            models.CheckConstraint(
+                name="revoked_has_time_and_reason",
+                condition=Q(status="valid", revoked_at__isnull=True)
+                | Q(status="revoked", revoked_at__isnull=False) & ~Q(revoke_reason=""),
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status == DocumentStatus.VALID
+
+    @property
+    def download_name(self) -> str:
+        return f"{self.number}.pdf"

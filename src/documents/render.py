@@ -1,0 +1,172 @@
+"""The approval document as a PDF, from plain data: no database, no request.
+
+Layout after GB/T 9704-2012 (党政机关公文格式): A4, type area 156 × 225 mm, red masthead
+with the issuing body, the document number, a red separator line, the title, the body in
+16 pt with 22 lines a page, the issuing body and date right-aligned with the seal pressed
+over them, page numbers "— 1 —". Fonts are Debian's Noto CJK, embedded as subsets.
+
+The document is official text in Chinese whatever the reader's language, so its wording is
+not translated. Every value from the case goes through the template's autoescaping."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import segno
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from weasyprint import HTML
+
+from .seal import SealPlacement, draw_seal
+
+PX_TO_PT = 0.75  # WeasyPrint lays out in CSS px (1/96 in); PDF user space is in pt (1/72 in)
+CN_DIGITS = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class ItemDecision:
+    """One item of the case as decided: approved with its licence, or refused with reasons."""
+
+    name: str
+    department: str
+    approved: bool
+    result_name: str = ""
+    result_number: str = ""
+    conditions: str = ""
+    reason: str = ""
+
+    @property
+    def licence(self) -> str:
+        return self.result_name.strip().strip("《》")
+
+
+@dataclass(frozen=True)
+class DocumentData:
+    number: str
+    issuing_body: str
+    party_name: str
+    party_uscc: str  # empty for a natural person: no ID number is printed
+    project: str
+    case_number: str
+    submitted_on: dt.date
+    lead_department: str
+    decision: str  # "approved" | "partial" | "refused", as cases.models.Decision
+    items: tuple[ItemDecision, ...]
+    issued_on: dt.date
+    verify_url: str
+    decision_text: str = ""
+    held_meeting: bool = False
+    copy_to: tuple[str, ...] = field(default=())
+
+    @property
+    def title(self) -> str:
+        return f"关于{self.party_name}“{self.project}”审批事项的批复"
+
+    @property
+    def title_lines(self) -> list[str]:
+        """A title that does not fit one line (20 characters of 22 pt) breaks after the
+        party's name, so each line keeps its words whole (GB/T 9704 7.3.1)."""
+        if len(self.title) <= 20:
+            return [self.title]
+        return [f"关于{self.party_name}", f"“{self.project}”审批事项的批复"]
+
+    @property
+    def approved(self) -> list[ItemDecision]:
+        return [i for i in self.items if i.approved]
+
+    @property
+    def refused(self) -> list[ItemDecision]:
+        return [i for i in self.items if not i.approved]
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    content: bytes
+    seal: SealPlacement
+    pages: int
+
+
+def verification_url(site_url: str, number: str) -> str:
+    """The public address printed as the QR code: no login needed to open it."""
+    return f"{site_url.rstrip('/')}/documents/verify/?{urlencode({'number': number})}"
+
+
+def cn_date(day: dt.date) -> str:
+    """成文日期 in Arabic numerals without leading zeros (GB/T 9704-2012 7.3.5.1)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def cn_ordinal(n: int) -> str:
+    if n <= 10:
+        return CN_DIGITS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (CN_DIGITS[tens - 1] if tens > 1 else "") + "十" + (CN_DIGITS[ones - 1] if ones else "")
+
+
+def qr_svg(url: str) -> str:
+    return segno.make(url, error="m").svg_inline(scale=0.5, unit="mm", border=2, dark="#000")
+
+
+def masthead_size(issuing_body: str) -> float:
+    """The masthead fills at most the type area's width (156 mm = 442 pt)."""
+    chars = len(issuing_body) + 2  # and "文件"
+    return min(40.0, 430.0 / max(chars, 1))
+
+
+def _sections(data: DocumentData) -> list[dict]:
+    sections = []
+    if data.approved:
+        sections.append({"heading": "准予许可的事项", "items": data.approved})
+    if data.refused:
+        sections.append({"heading": "不予许可的事项", "items": data.refused})
+    for i, section in enumerate(sections, start=1):
+        section["ordinal"] = cn_ordinal(i)
+        section["entries"] = [
+            {"ordinal": cn_ordinal(k), "item": item}
+            for k, item in enumerate(section.pop("items"), start=1)
+        ]
+    return sections
+
+
+def html(data: DocumentData) -> str:
+    departments = sorted({i.department for i in data.items if i.department})
+    context = {
+        "d": data,
+        "title": data.title,
+        "sections": _sections(data),
+        "departments": "、".join(departments),
+        "counts": {
+            "all": len(data.items),
+            "approved": len(data.approved),
+            "refused": len(data.refused),
+        },
+        "issued": cn_date(data.issued_on),
+        "submitted": cn_date(data.submitted_on),
+        "verify_page": data.verify_url.split("?", 1)[0],
+        "masthead_pt": masthead_size(data.issuing_body),
+        "seal_svg": mark_safe(draw_seal(data.issuing_body)),  # noqa: S308 (our own SVG, text escaped)
+        "qr_svg": mark_safe(qr_svg(data.verify_url)),  # noqa: S308 (segno output)
+    }
+    with translation.override("zh-hans"):
+        return render_to_string("documents/pdf/approval.html", context)
+
+
+def render(data: DocumentData) -> RenderedPdf:
+    document = HTML(string=html(data)).render()
+    seal = None
+    for index, page in enumerate(document.pages):
+        if "seal" in page.anchors:
+            x1, y1, x2, y2 = page.anchors["seal"]
+            height = page.height * PX_TO_PT
+            seal = SealPlacement(
+                page=index,
+                box=(x1 * PX_TO_PT, height - y2 * PX_TO_PT, x2 * PX_TO_PT, height - y1 * PX_TO_PT),
+            )
+    if seal is None:  # the template always has the seal; a missing anchor is a template bug
+        raise RuntimeError("approval template has no #seal anchor")
+    return RenderedPdf(content=document.write_pdf(), seal=seal, pages=len(document.pages))
+
+
+def render_pdf(data: DocumentData) -> bytes:
+    return render(data).content

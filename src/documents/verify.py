@@ -1,0 +1,264 @@
+"""Public verification: is this file the registered one, byte for byte; is its signature
+valid and by whom; has it been revoked. The web page, the API and `lianban document verify`
+all answer with the same Verdict.
+
+A lookup by number says only what the registry holds about the number (no party, no title):
+anyone may type a number. A file's holder already has the document, so the answer to an
+upload may repeat its title and the reason for a revocation."""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from io import BytesIO
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from . import seal
+from .models import ApprovalDocument, DocumentStatus
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+_NUMBER_IN_REASON = re.compile(r"(\S+〔\d{4}〕\d+号)")
+_BRACKETS = str.maketrans(
+    {
+        "[": "〔",
+        "]": "〕",
+        "(": "〔",
+        ")": "〕",
+        "（": "〔",
+        "）": "〕",
+        "【": "〔",
+        "】": "〕",
+        "［": "〔",
+        "］": "〕",
+    }
+)
+
+
+class NotAPdf(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """What pyHanko's validator says about the file's signature, against our root."""
+
+    present: bool = False
+    intact: bool = False
+    valid: bool = False
+    trusted: bool = False
+    whole_file: bool = False
+    signer: str = ""
+    signed_at: object = None
+    claimed_number: str = ""
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.present and self.intact and self.valid and self.trusted and self.whole_file
+
+
+@dataclass
+class Finding:
+    ok: bool
+    text: str
+
+
+@dataclass
+class Verdict:
+    ok: bool
+    headline: str
+    findings: list[Finding] = field(default_factory=list)
+    document: ApprovalDocument | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        marks = {True: "✓", False: "✗"}
+        return [self.headline] + [f"{marks[f.ok]} {f.text}" for f in self.findings]
+
+
+def normalise_number(number: str) -> str:
+    """People type 〔〕 as [], () or （）; spaces come along when copying."""
+    return re.sub(r"\s+", "", (number or "").translate(_BRACKETS))[:40]
+
+
+def check_signature(content: bytes, root, *, moment=None) -> SignatureCheck:
+    """Validate the file's signature with pyHanko against the given trust root, at moment
+    (default: now). Plain data in and out; a malformed file is an answer, not an exception."""
+    try:
+        reader = PdfFileReader(BytesIO(content), strict=False)
+        signatures = reader.embedded_signatures
+    except Exception as exc:  # any parse failure means: no signature we can check
+        return SignatureCheck(error=str(exc) or exc.__class__.__name__)
+    if not signatures:
+        return SignatureCheck()
+    embedded = signatures[0]
+    reason = str(embedded.sig_object.get("/Reason", ""))
+    match = _NUMBER_IN_REASON.search(reason)
+    claimed = match.group(1) if match else ""
+    try:
+        context = ValidationContext(trust_roots=[root], moment=moment)
+        status = validate_pdf_signature(embedded, context)
+    except Exception as exc:  # a damaged signature container
+        return SignatureCheck(
+            present=True, claimed_number=claimed, error=str(exc) or exc.__class__.__name__
+        )
+    return SignatureCheck(
+        present=True,
+        intact=status.intact,
+        valid=status.valid,
+        trusted=status.trusted,
+        whole_file=len(signatures) == 1 and status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+        signer=seal.describe(status.signing_cert),
+        signed_at=status.signer_reported_dt,
+        claimed_number=claimed,
+    )
+
+
+def _day(moment) -> str:
+    return formats.date_format(timezone.localdate(moment))
+
+
+def _status_finding(document: ApprovalDocument, *, with_reason: bool) -> Finding:
+    if document.status == DocumentStatus.VALID:
+        return Finding(True, _("该文件现行有效，未被撤销。"))
+    text = _("该文件已于 %(day)s 撤销。") % {"day": _day(document.revoked_at)}
+    if with_reason and document.revoke_reason:
+        text += _("撤销理由：%(reason)s。") % {"reason": document.revoke_reason.rstrip("。")}
+    if document.successor_id:
+        text += _("替代文件为 %(number)s，请以替代文件为准。") % {
+            "number": document.successor.number
+        }
+    else:
+        text += _("没有替代文件。")
+    return Finding(False, text)
+
+
+def _signature_finding(check: SignatureCheck) -> Finding:
+    if check.ok:
+        return Finding(
+            True,
+            _("电子签章有效：由 %(signer)s 签署，证书由本县根证书签发，签署后文件未被改动。")
+            % {"signer": check.signer},
+        )
+    if not check.present:
+        if check.error:
+            return Finding(False, _("文件无法读取，无法核验电子签章。"))
+        return Finding(False, _("文件没有电子签章。"))
+    if check.error:
+        return Finding(False, _("电子签章已损坏，无法核验。"))
+    if not (check.intact and check.valid):
+        return Finding(False, _("电子签章无效：文件内容在签署后被改动过。"))
+    if not check.trusted:
+        return Finding(
+            False,
+            _("签章证书（%(signer)s）不是由本县根证书签发的，不能确认签章者身份。")
+            % {"signer": check.signer},
+        )
+    return Finding(False, _("签署后文件被追加了内容，已不是签署时的原样。"))
+
+
+def _root_or_none():
+    try:
+        return seal.load_root()
+    except seal.SealUnavailable:
+        return None
+
+
+def verify_file(content: bytes) -> Verdict:
+    if not content.startswith(b"%PDF-"):
+        raise NotAPdf(_("上传的文件不是 PDF 文件（按文件内容判断）。"))
+    digest = hashlib.sha256(content).hexdigest()
+    document = ApprovalDocument.objects.select_related("successor").filter(sha256=digest).first()
+    root = _root_or_none()
+    if root is None:
+        check = SignatureCheck(error="no root")
+        signature = Finding(False, _("系统未配置根证书，暂时无法核验电子签章。"))
+    else:
+        # A registered file existed, byte for byte, when it was issued: the registry is its
+        # proof of existence, so its seal is judged at that time and stays valid after the
+        # seal certificate expires. Any other file is judged now.
+        moment = document.issued_at if document is not None else None
+        check = check_signature(content, root, moment=moment)
+        signature = _signature_finding(check)
+    findings = []
+    if document is not None:
+        findings.append(
+            Finding(
+                True,
+                _("此文件与登记簿中的批复文件 %(number)s（%(title)s，%(day)s 出具）逐字节一致。")
+                % {
+                    "number": document.number,
+                    "title": document.title,
+                    "day": _day(document.issued_at),
+                },
+            )
+        )
+    else:
+        claimed = (
+            ApprovalDocument.objects.filter(number=check.claimed_number).first()
+            if check.claimed_number
+            else None
+        )
+        if claimed is not None:
+            findings.append(
+                Finding(
+                    False,
+                    _(
+                        "此文件自称是批复文件 %(number)s，但与登记的原件不一致：文件被改动过，或不是原件。"
+                    )
+                    % {"number": claimed.number},
+                )
+            )
+            findings.append(_status_finding(claimed, with_reason=False))
+        else:
+            findings.append(Finding(False, _("登记簿中没有与此文件逐字节一致的批复文件。")))
+    findings.append(signature)
+    if document is not None:
+        findings.append(_status_finding(document, with_reason=True))
+    ok = document is not None and check.ok and document.status == DocumentStatus.VALID
+    if ok:
+        headline = _("核验通过：这是批复文件 %(number)s 的原件，现行有效。") % {
+            "number": document.number
+        }
+    elif document is not None and document.status == DocumentStatus.REVOKED:
+        headline = _("核验未通过：批复文件 %(number)s 已被撤销。") % {"number": document.number}
+    else:
+        headline = _("核验未通过：不能确认这是登记在册的有效批复文件。")
+    return Verdict(ok=ok, headline=headline, findings=findings, document=document)
+
+
+def verify_number(number: str) -> Verdict:
+    number = normalise_number(number)
+    document = (
+        ApprovalDocument.objects.select_related("successor").filter(number=number).first()
+        if number
+        else None
+    )
+    if document is None:
+        return Verdict(
+            ok=False,
+            headline=_("登记簿中没有文号为 %(number)s 的批复文件。") % {"number": number or "—"},
+        )
+    findings = [
+        Finding(
+            True,
+            _("批复文件 %(number)s 已登记，由 %(signer)s 于 %(day)s 出具。")
+            % {
+                "number": document.number,
+                "signer": document.signer,
+                "day": _day(document.issued_at),
+            },
+        ),
+        _status_finding(document, with_reason=False),
+    ]
+    if document.is_valid:
+        headline = _(
+            "批复文件 %(number)s 现行有效。如需确认手中的文件是否为原件，请上传该文件核验。"
+        ) % {"number": document.number}
+    else:
+        headline = _("批复文件 %(number)s 已被撤销。") % {"number": document.number}
+    return Verdict(ok=document.is_valid, headline=headline, findings=findings, document=document)
