@@ -4,6 +4,7 @@ Each event's hash is SHA-256 over a canonical JSON form of the event and the has
 one before it; the first event chains to GENESIS. Keep `_canonical` in step with the fields
 `append_event` writes: a field left out of the hash could be changed unnoticed."""
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
@@ -21,7 +22,8 @@ def _canonical(event: CaseEvent) -> bytes:
     body = {
         "case": event.case_id,
         "seq": event.seq,
-        "at": event.at.isoformat(timespec="microseconds"),
+        # In UTC, as the database gives it back, whatever zone the clock handed us.
+        "at": event.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         "actor": event.actor_id,
         "actor_name": event.actor_name,
         "actor_role": event.actor_role,

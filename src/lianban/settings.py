@@ -174,14 +174,17 @@ UPLOAD_MAX_CASE_BYTES = envint("UPLOAD_MAX_CASE_BYTES", 200 * 1024 * 1024)
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@lianban.local")
 
-# Background work runs inline unless a worker is configured (TASKS_BACKEND=database).
+# Background work runs inline unless a worker is configured (TASKS_BACKEND=database, with
+# `lianban db_worker`). The "queue" backend is always the database: work that must wait for a
+# worker whatever the default (the demo's backlog of documents) is enqueued there.
 TASKS = {
     "default": {
         "BACKEND": {
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
             "database": "django_tasks_db.DatabaseBackend",
         }[os.environ.get("TASKS_BACKEND", "immediate")],
-    }
+    },
+    "queue": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
 
 # Deadline supervision: a task turns yellow when this share of its limit has passed.

@@ -467,3 +467,13 @@ def test_acceptance_into_an_unscheduled_year_is_refused_and_changes_nothing(
     case.refresh_from_db()
     assert case.state == CaseState.SUBMITTED and case.event_count == 1
     assert not case.tasks.exclude(state=TaskState.WAITING).exists()
+
+
+def test_the_chain_holds_whatever_zone_the_clock_gives(catalog, applicant):
+    from zoneinfo import ZoneInfo
+
+    from lianban import clock
+
+    with clock.frozen(dt.datetime(2026, 2, 10, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        case = engine.apply(applicant, title="时区", project_type=catalog["project"])
+    assert verify_case(Case.objects.get(pk=case.pk)) is None
