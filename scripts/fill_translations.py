@@ -22,6 +22,25 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+def _drop_fuzzy(out: list[str]) -> None:
+    """An entry filled from the TSV is no longer a guess: msgmerge's fuzzy flag and the
+    previous msgid it guessed from go, or compilemessages would leave the entry out."""
+    k = len(out)
+    while k and out[k - 1].startswith("#"):
+        k -= 1
+    comments = []
+    for line in out[k:]:
+        if line.startswith("#|"):
+            continue
+        if line.startswith("#,"):
+            flags = [f.strip() for f in line[2:].split(",") if f.strip() != "fuzzy"]
+            if not flags:
+                continue
+            line = "#, " + ", ".join(flags)
+        comments.append(line)
+    out[k:] = comments
+
+
 def main() -> int:
     table = {}
     lines_in = [ln for tsv in TSVS for ln in tsv.read_text(encoding="utf-8").splitlines()]
@@ -41,6 +60,8 @@ def main() -> int:
                 block.append(lines[i])
                 i += 1
             msgid = "".join(b.strip()[1:-1] for b in block)
+            if msgid.replace('\\"', '"').replace("\\n", "\n") in table:
+                _drop_fuzzy(out)
             out.append("msgid " + block[0])
             out.extend(block[1:])
             if i < len(lines) and lines[i].startswith("msgstr "):

@@ -14,6 +14,7 @@ from django.db.models import Count, F, Q, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -287,7 +288,7 @@ def _chosen(request):
     """The project type or the items chosen for an application, from the query string."""
     project = None
     if request.GET.get("project"):
-        project = get_object_or_404(ProjectType, pk=_int(request.GET["project"]))
+        project = get_object_or_404(ProjectType, pk=_int(request.GET["project"]), is_active=True)
         items = {}
         for stage in project.stages.order_by("order").prefetch_related("items"):
             items.update({i.pk: i for i in stage.items.all() if i.is_active})
@@ -364,7 +365,7 @@ def _choose(request):
         {
             "q": q,
             "query": urlencode({"q": q}) if q else "",
-            "projects": ProjectType.objects.order_by("name"),
+            "projects": ProjectType.objects.filter(is_active=True).order_by("name"),
             "page": paginate(request, items.order_by("department__code", "code")),
         },
     )
@@ -735,8 +736,13 @@ def task_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filters": filters, "page": paginate(request, tasks), "query": query.urlencode()}
-    template = "cases/tasks.html#task-list" if request.htmx else "cases/tasks.html"
-    return render(request, template, context)
+    # htmx asks for the list alone, except when it restores a page from history.
+    partial = request.htmx and not request.htmx.history_restore_request
+    response = render(
+        request, "cases/tasks.html#task-list" if partial else "cases/tasks.html", context
+    )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 TASK_ACTIONS = {
@@ -842,7 +848,7 @@ def _task_act(request, task: ReviewTask):
             )
         messages.success(request, done)
         return redirect("cases:task", pk=task.pk)
-    errors = form.non_field_errors() if action == "resume" else ()
+    errors = form.non_field_errors()  # shown in the panel when no form of it is on show
     if request.htmx:
         # htmx swaps only 2xx answers; the panel comes back with the messages beside the fields.
         return render(

@@ -123,6 +123,8 @@ class ProjectType(models.Model):
     name = models.CharField(_("项目类型"), max_length=100, unique=True)
     description = models.TextField(_("说明"), blank=True)
     life_event = models.CharField(_("主题"), max_length=100, blank=True)
+    # A project type dropped from the county's list is kept for the cases that name it.
+    is_active = models.BooleanField(_("在用"), default=True)
 
     class Meta:
         verbose_name = _("项目类型")

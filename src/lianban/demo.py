@@ -146,6 +146,9 @@ def ensure_keys(out) -> None:
 def ensure_catalog(out) -> None:
     if ApprovalItem.objects.exists():
         return
+    Department.objects.get_or_create(
+        code="XZSP", defaults={"name": "行政审批局", "region_code": REGION, "is_service_centre": True}
+    )
     from catalog.importer import import_file
 
     checked, report = import_file(CATALOG, current_calendar())

@@ -5,4 +5,6 @@ from . import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("progress/", views.progress, name="progress"),
 ]

@@ -1,5 +1,97 @@
+"""The public pages: home with search, progress lookup and the published statistics."""
+
+import logging
+
+from django import forms
+from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from lianban.errors import DomainError
+
+from . import queries
+
+log = logging.getLogger(__name__)
+VERIFY_PATH = "/documents/verify/"
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("搜索事项或项目类型"), required=False, max_length=100)
+
+
+class ProgressForm(forms.Form):
+    number = forms.CharField(label=_("办件编号"), max_length=32)
+    code = forms.CharField(label=_("查询码"), max_length=8)
+
+
+def item_url(item) -> str:
+    """The catalog's guide page of an item (by its code, never by anyone's number)."""
+    try:
+        return reverse("catalog:item", args=[item.code])
+    except NoReverseMatch:
+        return f"/catalog/items/{item.code}/"
+
+
+def project_url(project) -> str:
+    try:
+        return reverse("catalog:project", args=[project.pk])
+    except NoReverseMatch:
+        return f"/catalog/projects/{project.pk}/"
+
+
+def _statistics():
+    try:
+        return queries.published_statistics()
+    except (ValueError, DomainError):  # a year without a working-day schedule
+        log.warning("statistics unavailable: working-day calendar incomplete")
+        return None
 
 
 def home(request):
-    return render(request, "portal/home.html")
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "search_form": SearchForm(),
+            "progress_form": ProgressForm(),
+            "life_events": queries.life_events(),
+            "stats": _statistics(),
+            "verify_url": VERIFY_PATH,
+        },
+    )
+
+
+def search(request):
+    form = SearchForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    projects, items = queries.search(q)
+    page = Paginator(items, 20).get_page(request.GET.get("page"))
+    for item in page:
+        item.guide_url = item_url(item)
+    projects = list(projects[:50])
+    for project in projects:
+        project.guide_url = project_url(project)
+    return render(
+        request,
+        "portal/search.html",
+        {"form": form, "q": q, "projects": projects, "page": page},
+    )
+
+
+def progress(request):
+    """Progress by case number and query code. A wrong code gets the same answer as a number
+    that does not exist, so the page tells nobody which numbers are real."""
+    form = ProgressForm(request.GET or None)
+    result = None
+    status = 200
+    if form.is_valid():
+        result = queries.progress(form.cleaned_data["number"], form.cleaned_data["code"])
+        if result is None:
+            status = 404
+    return render(
+        request,
+        "portal/progress.html",
+        {"form": form, "result": result, "looked_up": form.is_bound and form.is_valid()},
+        status=status,
+    )

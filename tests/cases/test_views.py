@@ -580,3 +580,24 @@ def test_a_decided_case_offers_the_lead_the_documents_issue_button(
     page = body(as_user(client, lead).get(f"/cases/{referred.pk}/"))
     assert issue in page and "尚未出具批复文件" in page
     assert issue not in body(as_user(client, applicant).get(f"/cases/{referred.pk}/"))
+
+
+def test_htmx_restoring_history_gets_the_whole_page(client, accepted, reviewer_a):
+    headers = {**HTMX, "HTTP_HX_HISTORY_RESTORE_REQUEST": "true"}
+    response = as_user(client, reviewer_a).get("/cases/tasks/?light=green", **headers)
+    assert "<html" in body(response) and "HX-Request" in response["Vary"]
+
+
+def test_a_retired_project_type_is_not_offered(client, catalog, applicant):
+    catalog["project"].is_active = False
+    catalog["project"].save()
+    as_user(client, applicant)
+    assert "一般工业项目" not in body(client.get("/cases/apply/"))
+    assert client.get(f"/cases/apply/?project={catalog['project'].pk}").status_code == 404
+
+
+def test_the_lead_cannot_review_another_departments_item_and_is_told_why(client, accepted, lead):
+    a = task(accepted, "A")
+    response = as_user(client, lead).post(f"/cases/tasks/{a.pk}/", {"action": "approve"}, **HTMX)
+    assert "只有本部门的审批人员可以审查此事项" in body(response)
+    assert task(accepted, "A").state == TaskState.IN_REVIEW

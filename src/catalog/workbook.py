@@ -1,0 +1,382 @@
+"""The file format counties keep their lists in (docs/catalog-format.md): an .xlsx workbook
+with the sheets 部门, 事项 and 项目类型, or a directory holding the same three sheets as
+部门.csv, 事项.csv and 项目类型.csv. Reading gives plain rows of text keyed by our column
+names, with the sheet title, row number and column letter of every cell for messages;
+writing takes the same rows. What the text means is checks.py's business.
+
+Formula injection: a cell that starts with = is refused when read (a catalog holds no
+formulas, and a formula's cached value is not what the county typed); cells written out
+that start with = + - @ or a tab or carriage return get a leading apostrophe, which the
+reader takes off again, so an export reads back exactly.
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from zipfile import BadZipFile
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+ERROR = "error"
+WARNING = "warning"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    zh: str
+    en: str
+    required: bool = True  # the header must be present (its cells may still be blank)
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    key: str
+    zh: str
+    en: str
+    columns: tuple[Column, ...]
+
+
+SHEETS = (
+    SheetSpec(
+        "departments",
+        "部门",
+        "departments",
+        (
+            Column("code", "部门编码", "code"),
+            Column("name", "部门名称", "name"),
+            Column("region_code", "行政区划代码", "region_code"),
+        ),
+    ),
+    SheetSpec(
+        "items",
+        "事项",
+        "items",
+        (
+            Column("code", "事项编码", "code"),
+            Column("name", "事项名称", "name"),
+            Column("department", "实施部门", "department"),
+            Column("kind", "事项类型", "kind"),
+            Column("legal_limit", "法定时限", "legal_limit"),
+            Column("promised_limit", "承诺时限", "promised_limit"),
+            Column("prerequisites", "前置事项", "prerequisites"),
+            Column("materials", "申请材料", "materials"),
+            Column("result_name", "办理结果", "result"),
+            Column("fee", "收费标准", "fee"),
+            Column("legal_basis", "设定依据", "legal_basis"),
+            Column("handling", "办理方式", "handling"),
+            Column("visits", "到现场次数", "visits"),
+            Column("notice_commitment", "告知承诺", "notice_commitment"),
+            Column("needs_joint_meeting", "需联席会议", "joint_meeting"),
+            Column("is_annual_inspection", "年审年检", "annual_inspection", required=False),
+        ),
+    ),
+    SheetSpec(
+        "project_types",
+        "项目类型",
+        "project_types",
+        (
+            Column("project_type", "项目类型", "project_type"),
+            Column("stage", "阶段", "stage"),
+            Column("stage_order", "阶段顺序", "stage_order"),
+            Column("lead_department", "牵头部门", "lead_department"),
+            Column("items", "事项编码", "item_codes"),
+            Column("life_event", "主题", "theme", required=False),
+            Column("description", "说明", "description", required=False),
+        ),
+    ),
+)
+SPECS = {spec.key: spec for spec in SHEETS}
+SHEET_LABELS = {
+    "file": gettext_lazy("文件"),
+    "departments": gettext_lazy("部门"),
+    "items": gettext_lazy("事项"),
+    "project_types": gettext_lazy("项目类型"),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the file, located as precisely as we can: sheet (as titled in
+    the file), row number as the spreadsheet shows it, column letter and header."""
+
+    message: str
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""  # the column letter
+    header: str = ""  # the header as written in the file
+    level: str = ERROR
+
+    def __str__(self) -> str:
+        place = _("［%(sheet)s］") % {"sheet": self.sheet} if self.sheet else ""
+        if self.row:
+            place += _("第%(row)d行") % {"row": self.row}
+        if self.column:
+            cell = _("%(letter)s列“%(header)s”") % {"letter": self.column, "header": self.header}
+            place = f"{place} {cell}" if place else cell
+        prefix = "" if self.level == ERROR else _("（提醒）")
+        return f"{prefix}{place}：{self.message}" if place else f"{prefix}{self.message}"
+
+
+@dataclass
+class Row:
+    number: int
+    cells: dict[str, str]
+
+
+@dataclass
+class Sheet:
+    key: str
+    title: str
+    columns: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (letter, header)
+    rows: list[Row] = field(default_factory=list)
+
+    def problem(self, row: int | None, key: str | None, message: str, level=ERROR) -> Problem:
+        letter, header = self.columns.get(key, ("", "")) if key else ("", "")
+        return Problem(message, self.title, row, letter, header, level)
+
+
+@dataclass
+class Workbook:
+    sheets: dict[str, Sheet] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def sheet(self, key: str) -> Sheet:
+        """A missing sheet reads as an empty one titled as we would title it."""
+        return self.sheets.get(key) or Sheet(key, str(SHEET_LABELS[key]))
+
+
+def _canonical(text: str) -> str:
+    text = unicodedata.normalize("NFKC", str(text or "")).strip().lower()
+    text = re.sub(r"[\s\-]+", "_", text).strip("*_")
+    return re.sub(r"（.*?）|\(.*?\)", "", text).strip("*_")  # 法定时限（工作日）-> 法定时限
+
+
+_SHEET_NAMES = {_canonical(name): spec.key for spec in SHEETS for name in (spec.zh, spec.en)}
+_COLUMN_NAMES = {
+    spec.key: {_canonical(name): col.key for col in spec.columns for name in (col.zh, col.en)}
+    for spec in SHEETS
+}
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_text(value) -> str:
+    """A cell as the text the county sees: whole numbers without .0, dates as YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def escape_cell(text: str) -> str:
+    """Against formula injection when the file is opened in a spreadsheet (OWASP)."""
+    return ESCAPE + text if text.startswith(FORMULA_STARTS) else text
+
+
+def unescape_cell(text: str) -> str:
+    if text.startswith(ESCAPE) and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
+def read(path) -> Workbook:
+    """An .xlsx file, or a directory of .csv files. Never raises for bad content: every
+    problem found is in `problems`."""
+    path = Path(path)
+    book = Workbook()
+    if path.is_dir():
+        tables = _read_csv_dir(path, book)
+    elif path.suffix.lower() == ".xlsx" and path.is_file():
+        tables = _read_xlsx(path, book)
+    elif not path.exists():
+        book.problems.append(Problem(_("找不到文件“%(path)s”。") % {"path": path}))
+        return book
+    else:
+        book.problems.append(
+            Problem(
+                _("无法读取“%(path)s”：请提供 .xlsx 工作簿，或存放 CSV 文件的目录。")
+                % {"path": path}
+            )
+        )
+        return book
+    for title, key, raw_rows in tables:
+        book.sheets[key] = _sheet(title, key, raw_rows, book.problems)
+    for spec in SHEETS:
+        if spec.key not in book.sheets:
+            book.problems.append(
+                Problem(
+                    _("缺少工作表“%(zh)s”（或“%(en)s”）。") % {"zh": spec.zh, "en": spec.en},
+                    sheet=spec.zh,
+                )
+            )
+    return book
+
+
+def _read_xlsx(path: Path, book: Workbook) -> list:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=False)
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
+        book.problems.append(
+            Problem(_("无法打开工作簿“%(path)s”：%(error)s") % {"path": path.name, "error": exc})
+        )
+        return []
+    tables = []
+    try:
+        for ws in wb.worksheets:
+            key = _SHEET_NAMES.get(_canonical(ws.title))
+            if key is None:
+                book.problems.append(
+                    Problem(_("未识别的工作表，已忽略。"), sheet=ws.title, level=WARNING)
+                )
+                continue
+            rows = [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+            tables.append((ws.title, key, rows))
+    finally:
+        wb.close()
+    return tables
+
+
+def _read_csv_dir(path: Path, book: Workbook) -> list:
+    tables = []
+    for file in sorted(path.glob("*.csv")):
+        key = _SHEET_NAMES.get(_canonical(file.stem))
+        if key is None:
+            book.problems.append(
+                Problem(_("未识别的文件，已忽略。"), sheet=file.name, level=WARNING)
+            )
+            continue
+        data = file.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("gb18030", errors="replace")  # what Excel saves in Chinese Windows
+        tables.append((file.stem, key, list(csv.reader(io.StringIO(text, newline="")))))
+    return tables
+
+
+def _sheet(title: str, key: str, raw_rows: list[list[str]], problems: list) -> Sheet:
+    sheet = Sheet(key, title)
+    if not raw_rows:
+        problems.append(sheet.problem(1, None, _("工作表是空的，缺少表头行。")))
+        return sheet
+    names = _COLUMN_NAMES[key]
+    positions: dict[str, int] = {}
+    for i, header in enumerate(raw_rows[0]):
+        if not header.strip():
+            continue
+        field_key = names.get(_canonical(header))
+        if field_key is None:
+            problems.append(
+                Problem(
+                    _("未识别的列“%(header)s”，已忽略。") % {"header": header},
+                    title,
+                    1,
+                    column_letter(i),
+                    header,
+                    WARNING,
+                )
+            )
+        elif field_key in positions:
+            problems.append(Problem(_("列重复。"), title, 1, column_letter(i), header))
+        else:
+            positions[field_key] = i
+            sheet.columns[field_key] = (column_letter(i), header.strip())
+    for col in SPECS[key].columns:
+        if col.required and col.key not in positions:
+            problems.append(
+                sheet.problem(1, None, _("缺少列“%(zh)s”（或“%(en)s”）。") % col.__dict__)
+            )
+    for number, raw in enumerate(raw_rows[1:], start=2):
+        cells = {}
+        for field_key, i in positions.items():
+            text = raw[i].strip() if i < len(raw) else ""
+            if _CONTROL.search(text):
+                problems.append(
+                    sheet.problem(
+                        number, field_key, _("单元格含有不可见的控制字符，请删除后重试。")
+                    )
+                )
+                text = _CONTROL.sub("", text)
+            if text.startswith("="):
+                problems.append(
+                    sheet.problem(
+                        number,
+                        field_key,
+                        _(
+                            "单元格是公式，不予导入；请改为直接填写内容（需要以等号开头时，前面加英文单引号 '）。"
+                        ),
+                    )
+                )
+            cells[field_key] = unescape_cell(text)
+        if any(cells.values()):
+            sheet.rows.append(Row(number, cells))
+    return sheet
+
+
+def write(path, tables: dict[str, list[dict[str, str]]]) -> Path:
+    """`tables` maps a sheet key to its rows (dicts keyed by our column names). A path ending
+    in .xlsx gets a workbook; any other path a directory of CSV files (UTF-8 with BOM, so
+    Excel opens them right). Headers are the Chinese ones."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        _write_xlsx(path, tables)
+    else:
+        path.mkdir(parents=True, exist_ok=True)
+        for spec in SHEETS:
+            with (path / f"{spec.zh}.csv").open("w", encoding="utf-8-sig", newline="") as f:
+                out = csv.writer(f)
+                for row in _matrix(spec, tables.get(spec.key, [])):
+                    out.writerow(row)
+    return path
+
+
+def _matrix(spec: SheetSpec, rows: list[dict[str, str]]) -> list[list[str]]:
+    header = [col.zh for col in spec.columns]
+    body = [[escape_cell(str(r.get(col.key, "") or "")) for col in spec.columns] for r in rows]
+    return [header, *body]
+
+
+def _write_xlsx(path: Path, tables: dict) -> None:
+    from openpyxl import Workbook as XlsxWorkbook
+    from openpyxl.styles import Font
+
+    wb = XlsxWorkbook()
+    wb.remove(wb.active)
+    for spec in SHEETS:
+        ws = wb.create_sheet(spec.zh)
+        for row in _matrix(spec, tables.get(spec.key, [])):
+            ws.append(row)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for i, col in enumerate(spec.columns):
+            ws.column_dimensions[column_letter(i)].width = 12 if len(col.zh) <= 4 else 16
+        ws.freeze_panes = "A2"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)

@@ -1,0 +1,69 @@
+"""The service centre's published statistics, computed from plain rows (no database here;
+portal/queries.py reads the rows). Worked by hand in tests/portal/test_statistics.py."""
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    submitted_on: dt.date
+    accepted_on: dt.date | None
+    decided_on: dt.date | None
+    papers_separately: int  # what each item would have asked on its own, added up
+    papers_submitted: int  # distinct papers the applicant actually submitted
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    decided_on: dt.date | None
+    due_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class Statistics:
+    cases_this_month: int
+    items_decided: int
+    items_on_time: int
+    on_time_percent: float | None
+    average_working_days: float | None
+    papers_separately: int
+    papers_submitted: int
+
+    @property
+    def papers_saved(self) -> int:
+        return self.papers_separately - self.papers_submitted
+
+
+def summarise(
+    cases: Iterable[CaseRow],
+    items: Iterable[ItemRow],
+    *,
+    today: dt.date,
+    working_days_between: Callable[[dt.date, dt.date], int],
+) -> Statistics:
+    """Cases submitted this month; the share of items decided on or before their due date;
+    the average working days from intake to decision; and, over accepted cases, the papers
+    each item would have asked separately against the papers submitted once."""
+    cases = list(cases)
+    accepted = [c for c in cases if c.accepted_on is not None]
+    this_month = sum(
+        1 for c in cases if (c.submitted_on.year, c.submitted_on.month) == (today.year, today.month)
+    )
+    decided = [i for i in items if i.decided_on is not None and i.due_date is not None]
+    on_time = sum(1 for i in decided if i.decided_on <= i.due_date)
+    spans = [
+        working_days_between(c.accepted_on, c.decided_on)
+        for c in accepted
+        if c.decided_on is not None
+    ]
+    return Statistics(
+        cases_this_month=this_month,
+        items_decided=len(decided),
+        items_on_time=on_time,
+        on_time_percent=round(100 * on_time / len(decided), 1) if decided else None,
+        average_working_days=round(sum(spans) / len(spans), 1) if spans else None,
+        papers_separately=sum(c.papers_separately for c in accepted),
+        papers_submitted=sum(c.papers_submitted for c in accepted),
+    )
