@@ -69,3 +69,32 @@ def test_api_refuses_anonymous_with_json_in_chinese(client):
     assert api is not None
     response = client.get("/api/public/health")
     assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_every_model_of_ours_is_in_the_admin(client, admin_user):
+    from django.apps import apps
+    from django.contrib import admin
+
+    ours = {"accounts", "directory", "workdays", "catalog", "cases", "documents"}
+    internal = {
+        "IdempotencyRecord",
+        "NumberSequence",
+        "TaskPause",
+        "CaseMaterial",
+        "Shortfall",
+        "MeetingParticipant",
+        "MeetingResolution",
+        "DocumentSequence",
+        "SessionGeneration",
+    }
+    missing = [
+        f"{m._meta.app_label}.{m.__name__}"
+        for m in apps.get_models()
+        if m._meta.app_label in ours
+        and m.__name__ not in internal
+        and m not in admin.site._registry
+    ]
+    assert missing == []
+    client.force_login(admin_user)
+    assert client.get("/admin/cases/case/").status_code == 200
