@@ -36,8 +36,11 @@ demo: deps
 	  echo "后台任务已启动（日志 var/worker.log）"; \
 	  $(LIANBAN) serve 127.0.0.1:8000
 
+# Browser tests run in a process of their own: Playwright's event loop must not be running
+# where pyHanko signs (it calls asyncio.run) or where Django refuses async-unsafe calls.
 test: deps
-	uv run --frozen pytest -n $(PYTEST_WORKERS) -q
+	uv run --frozen pytest -n $(PYTEST_WORKERS) -q -m "not browser"
+	uv run --frozen pytest -p no:xdist -q -m browser
 
 test-fast:
 	uv run --frozen pytest -n $(PYTEST_WORKERS) -q -m "not browser"

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+@pytest.fixture(scope="session", autouse=True)
+def _playwright_runs_an_event_loop():
+    """Playwright's sync API keeps an event loop running in this thread; Django would refuse
+    its ORM there. Only in the browser run (make test runs it in a process of its own)."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
