@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 
 from accounts import permissions as rules
 from accounts.models import Role, User
-from catalog.models import ApprovalItem, ItemVersion, Material, ProjectType
+from catalog.models import ApprovalItem, Material, ProjectType
 from lianban import clock
 from lianban.errors import Conflict, DomainError, NotFound, PermissionDenied
 from workdays.service import current_calendar
@@ -119,25 +119,30 @@ def notify(
         Notification.objects.filter(user_id__in=users, key=key).values_list("user_id", flat=True)
     )
     now = clock.now()
+    texts: dict[str, str] = {}
     fresh = []
     for pk, user in users.items():
         if pk in already:
             continue
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            text = _(message) % (params or {})
-        fresh.append(Notification(user=user, case=case, key=key, message=text, created_at=now))
+        language = user.language or settings.LANGUAGE_CODE
+        if language not in texts:
+            with translation.override(language):
+                texts[language] = _(message) % (params or {})
+        fresh.append(
+            Notification(user=user, case=case, key=key, message=texts[language], created_at=now)
+        )
     if not fresh:
         return []
     Notification.objects.bulk_create(fresh)
+    mailed = [n.user_id for n in fresh if n.user.email]
+    if not mailed:
+        return []
     ids = list(
-        Notification.objects.filter(key=key, user_id__in=[n.user_id for n in fresh]).values_list(
-            "pk", flat=True
-        )
+        Notification.objects.filter(key=key, user_id__in=mailed).values_list("pk", flat=True)
     )
-    if any(user.email for user in users.values()):
-        from .tasks import send_notification_mail
+    from .tasks import send_notification_mail
 
-        transaction.on_commit(lambda: [send_notification_mail.enqueue(pk) for pk in ids])
+    transaction.on_commit(lambda: [send_notification_mail.enqueue(pk) for pk in ids])
     return ids
 
 
@@ -165,16 +170,16 @@ def effective_limit(limit: int, fast_track: bool) -> int:
 
 
 def _item_snapshot(item: ApprovalItem) -> dict:
-    """The limits that hold now, from the item's recorded version when there is one."""
-    version = ItemVersion.objects.filter(item=item, version=item.version).first()
-    data = version.data if version else {}
+    """The limits that hold now. The item row always carries its current version (the
+    importer updates it in place and records each version in ItemVersion); the task keeps a
+    copy, so a later re-import never changes a case already accepted."""
     return {
         "version": item.version,
-        "promised_limit": int(data.get("promised_limit", item.promised_limit)),
-        "promised_unit": data.get("promised_unit", item.promised_unit),
-        "legal_limit": int(data.get("legal_limit", item.legal_limit)),
-        "legal_unit": data.get("legal_unit", item.legal_unit),
-        "needs_joint_meeting": bool(data.get("needs_joint_meeting", item.needs_joint_meeting)),
+        "promised_limit": item.promised_limit,
+        "promised_unit": item.promised_unit,
+        "legal_limit": item.legal_limit,
+        "legal_unit": item.legal_unit,
+        "needs_joint_meeting": item.needs_joint_meeting,
     }
 
 
@@ -256,7 +261,7 @@ def apply(
         with transaction.atomic():
             case = _create_case(actor, applicant, title, project_type, chosen, lead, channel)
             for material, upload in checked:
-                _attach(case, material, upload, actor, written)
+                _attach(case, material, upload, actor, written, first=True)
             append_event(
                 case,
                 actor,
@@ -330,20 +335,23 @@ def _create_case(actor, applicant, title, project_type, chosen, lead, channel) -
         submitted_at=now,
         notice_deadline=current_calendar().add_working_days(today, NOTICE_WORKING_DAYS),
     )
-    tasks = {}
+    rows = []
     for item in chosen:
         snap = _item_snapshot(item)
-        tasks[item.pk] = ReviewTask.objects.create(
-            case=case,
-            item=item,
-            item_version=snap["version"],
-            department_id=item.department_id,
-            limit_days=snap["promised_limit"],
-            limit_unit=snap["promised_unit"],
-            legal_limit_days=snap["legal_limit"],
-            legal_limit_unit=snap["legal_unit"],
-            needs_meeting=snap["needs_joint_meeting"],
+        rows.append(
+            ReviewTask(
+                case=case,
+                item=item,
+                item_version=snap["version"],
+                department_id=item.department_id,
+                limit_days=snap["promised_limit"],
+                limit_unit=snap["promised_unit"],
+                legal_limit_days=snap["legal_limit"],
+                legal_limit_unit=snap["legal_unit"],
+                needs_meeting=snap["needs_joint_meeting"],
+            )
         )
+    tasks = {task.item_id: task for task in ReviewTask.objects.bulk_create(rows)}
     # Prerequisites inside the case only; one held already from elsewhere counts as met.
     through = ReviewTask.prerequisites.through
     links = [
@@ -357,13 +365,22 @@ def _create_case(actor, applicant, title, project_type, chosen, lead, channel) -
 
 
 def _attach(
-    case: Case, material: Material, upload: uploads.CheckedUpload, actor, written: list
+    case: Case,
+    material: Material,
+    upload: uploads.CheckedUpload,
+    actor,
+    written: list,
+    *,
+    first: bool = False,
 ) -> CaseMaterial:
+    """Store one paper; a later upload of the same material supersedes the earlier one
+    (`first`: the case is new and holds none yet)."""
     path = uploads.store(upload)
     written.append(path)
-    CaseMaterial.objects.filter(case=case, material=material, superseded=False).update(
-        superseded=True
-    )
+    if not first:
+        CaseMaterial.objects.filter(case=case, material=material, superseded=False).update(
+            superseded=True
+        )
     return CaseMaterial.objects.create(
         case=case,
         material=material,

@@ -118,13 +118,24 @@ def event_counts_by_kind(case: Case) -> dict[str, int]:
 
 
 def rebuild_states(case: Case) -> dict:
-    """A case's state and its tasks' states, replayed from its events alone."""
+    """A case's state and its tasks' states, replayed from its events alone.
+
+    Suspension and resumption are case events only: "suspended" pauses every task then in
+    review and "resumed" restarts those it paused (keep in step with engine.suspend/resume)."""
     state = ""
     tasks: dict[int, str] = {}
+    suspended: set[int] = set()
     for event in case.events.order_by("seq"):
         if event.task_id is not None:
             if event.to_state:
                 tasks[event.task_id] = event.to_state
+                suspended.discard(event.task_id)
         elif event.to_state:
             state = event.to_state
+            if event.kind == "suspended":
+                suspended = {pk for pk, s in tasks.items() if s == "in_review"}
+                tasks.update(dict.fromkeys(suspended, "paused"))
+            elif event.kind == "resumed":
+                tasks.update(dict.fromkeys(suspended, "in_review"))
+                suspended = set()
     return {"state": state, "tasks": tasks}

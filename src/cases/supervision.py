@@ -86,7 +86,9 @@ def tick() -> dict:
         ids = [pk for pk, value in worst.items() if value == light]
         if ids:
             for start in range(0, len(ids), 500):  # SQLite caps the parameters of one query
-                Case.objects.filter(pk__in=ids[start : start + 500]).exclude(light=light).update(light=light)
+                Case.objects.filter(pk__in=ids[start : start + 500]).exclude(light=light).update(
+                    light=light
+                )
     return {"accepted_by_default": accepted, "lights_changed": changed, "escalated": escalated}
 
 
