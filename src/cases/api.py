@@ -16,6 +16,8 @@ from .idempotency import idempotent
 from .models import Authorisation, Case, JointMeeting, ReviewTask
 
 router = Router(tags=["办件 cases"])
+# Ids in paths take Django's int converter: a plain {case_id} also matched "authorisations",
+# so POST /authorisations reached "/{case_id}" (GET only) and answered 405.
 
 
 class Error(Schema):
@@ -171,7 +173,7 @@ def list_tasks(request, state: str | None = None, light: str | None = None):
     return [task_out(t) for t in qs]
 
 
-@router.get("/tasks/{task_id}", response={200: TaskOut, **ERRORS}, summary="审查任务")
+@router.get("/tasks/{int:task_id}", response={200: TaskOut, **ERRORS}, summary="审查任务")
 def get_task(request, task_id: int):
     return task_out(_task(request, task_id))
 
@@ -211,13 +213,13 @@ def progress(request, number: str, code: str):
     }
 
 
-@router.get("/{case_id}", response={200: CaseOut, **ERRORS}, summary="办件详情")
+@router.get("/{int:case_id}", response={200: CaseOut, **ERRORS}, summary="办件详情")
 def get_case(request, case_id: int):
     return case_out(_case(request, case_id))
 
 
 @router.get(
-    "/{case_id}/events", response={200: list[EventOut], **ERRORS}, summary="办件事件（审计链）"
+    "/{int:case_id}/events", response={200: list[EventOut], **ERRORS}, summary="办件事件（审计链）"
 )
 def case_events(request, case_id: int):
     case = _case(request, case_id)
@@ -300,7 +302,7 @@ class TextIn(Schema):
     text: str = ""
 
 
-@router.post("/{case_id}/notice", response={200: CaseOut, **ERRORS}, summary="一次性告知")
+@router.post("/{int:case_id}/notice", response={200: CaseOut, **ERRORS}, summary="一次性告知")
 @idempotent
 def notice(request, case_id: int, data: NoticeIn):
     intake.issue_notice(case_id, request.auth, [p.dict() for p in data.problems])
@@ -308,7 +310,9 @@ def notice(request, case_id: int, data: NoticeIn):
 
 
 @router.post(
-    "/{case_id}/supply", response={200: CaseOut, **ERRORS}, summary="按一次性告知补正（multipart）"
+    "/{int:case_id}/supply",
+    response={200: CaseOut, **ERRORS},
+    summary="按一次性告知补正（multipart）",
 )
 @idempotent
 def supply(request, case_id: int, note: Form[str] = ""):
@@ -316,14 +320,14 @@ def supply(request, case_id: int, note: Form[str] = ""):
     return case_out(_case(request, case_id))
 
 
-@router.post("/{case_id}/accept", response={200: CaseOut, **ERRORS}, summary="受理（可容缺）")
+@router.post("/{int:case_id}/accept", response={200: CaseOut, **ERRORS}, summary="受理（可容缺）")
 @idempotent
 def accept(request, case_id: int, data: AcceptIn):
     intake.accept(case_id, request.auth, shortfalls=[s.dict() for s in data.shortfalls])
     return case_out(_case(request, case_id))
 
 
-@router.post("/{case_id}/refuse", response={200: CaseOut, **ERRORS}, summary="不予受理")
+@router.post("/{int:case_id}/refuse", response={200: CaseOut, **ERRORS}, summary="不予受理")
 @idempotent
 def refuse(request, case_id: int, data: ReasonIn):
     intake.refuse_intake(case_id, request.auth, data.reason)
@@ -333,28 +337,28 @@ def refuse(request, case_id: int, data: ReasonIn):
 # ---- the case as a whole ---------------------------------------------------------------
 
 
-@router.post("/{case_id}/withdraw", response={200: CaseOut, **ERRORS}, summary="撤回申请")
+@router.post("/{int:case_id}/withdraw", response={200: CaseOut, **ERRORS}, summary="撤回申请")
 @idempotent
 def withdraw(request, case_id: int, data: ReasonIn):
     engine.withdraw(case_id, request.auth, data.reason)
     return case_out(_case(request, case_id))
 
 
-@router.post("/{case_id}/suspend", response={200: CaseOut, **ERRORS}, summary="中止")
+@router.post("/{int:case_id}/suspend", response={200: CaseOut, **ERRORS}, summary="中止")
 @idempotent
 def suspend(request, case_id: int, data: ReasonIn):
     engine.suspend(case_id, request.auth, data.reason)
     return case_out(_case(request, case_id))
 
 
-@router.post("/{case_id}/resume", response={200: CaseOut, **ERRORS}, summary="恢复")
+@router.post("/{int:case_id}/resume", response={200: CaseOut, **ERRORS}, summary="恢复")
 @idempotent
 def resume(request, case_id: int):
     engine.resume(case_id, request.auth)
     return case_out(_case(request, case_id))
 
 
-@router.post("/{case_id}/fast-track", response={200: CaseOut, **ERRORS}, summary="特事特办")
+@router.post("/{int:case_id}/fast-track", response={200: CaseOut, **ERRORS}, summary="特事特办")
 @idempotent
 def fast_track(request, case_id: int, data: ReasonIn):
     engine.set_fast_track(case_id, request.auth, data.reason)
@@ -365,7 +369,7 @@ class AgentIn(Schema):
     agent: str
 
 
-@router.post("/{case_id}/agent", response={200: CaseOut, **ERRORS}, summary="指定代办员")
+@router.post("/{int:case_id}/agent", response={200: CaseOut, **ERRORS}, summary="指定代办员")
 @idempotent
 def assign_agent(request, case_id: int, data: AgentIn):
     agent = User.objects.filter(username=data.agent).first()
@@ -375,7 +379,7 @@ def assign_agent(request, case_id: int, data: AgentIn):
     return case_out(_case(request, case_id))
 
 
-@router.post("/{case_id}/decide", response={200: CaseOut, **ERRORS}, summary="作出办件决定")
+@router.post("/{int:case_id}/decide", response={200: CaseOut, **ERRORS}, summary="作出办件决定")
 @idempotent
 def decide(request, case_id: int, data: TextIn):
     engine.decide(case_id, request.auth, data.text)
@@ -406,7 +410,7 @@ class PauseIn(Schema):
 
 
 @router.post(
-    "/tasks/{task_id}/approve", response={200: TaskOut, **ERRORS}, summary="准予（可附条件）"
+    "/tasks/{int:task_id}/approve", response={200: TaskOut, **ERRORS}, summary="准予（可附条件）"
 )
 @idempotent
 def approve_task(request, task_id: int, data: ApproveIn):
@@ -415,7 +419,7 @@ def approve_task(request, task_id: int, data: ApproveIn):
 
 
 @router.post(
-    "/tasks/{task_id}/refuse", response={200: TaskOut, **ERRORS}, summary="不予（提交联席会议）"
+    "/tasks/{int:task_id}/refuse", response={200: TaskOut, **ERRORS}, summary="不予（提交联席会议）"
 )
 @idempotent
 def refuse_task(request, task_id: int, data: OpinionIn):
@@ -424,7 +428,9 @@ def refuse_task(request, task_id: int, data: OpinionIn):
 
 
 @router.post(
-    "/tasks/{task_id}/supplement", response={200: TaskOut, **ERRORS}, summary="要求补正（暂停计时）"
+    "/tasks/{int:task_id}/supplement",
+    response={200: TaskOut, **ERRORS},
+    summary="要求补正（暂停计时）",
 )
 @idempotent
 def request_supplement(request, task_id: int, data: SupplementIn):
@@ -433,7 +439,9 @@ def request_supplement(request, task_id: int, data: SupplementIn):
 
 
 @router.post(
-    "/tasks/{task_id}/supply", response={200: TaskOut, **ERRORS}, summary="提交补正（multipart）"
+    "/tasks/{int:task_id}/supply",
+    response={200: TaskOut, **ERRORS},
+    summary="提交补正（multipart）",
 )
 @idempotent
 def supply_supplement(request, task_id: int, note: Form[str] = ""):
@@ -442,7 +450,7 @@ def supply_supplement(request, task_id: int, note: Form[str] = ""):
 
 
 @router.post(
-    "/tasks/{task_id}/pause",
+    "/tasks/{int:task_id}/pause",
     response={200: TaskOut, **ERRORS},
     summary="不计时（听证、检验检测、专家评审）",
 )
@@ -452,7 +460,7 @@ def pause_task(request, task_id: int, data: PauseIn):
     return task_out(_task(request, task_id))
 
 
-@router.post("/tasks/{task_id}/resume", response={200: TaskOut, **ERRORS}, summary="恢复计时")
+@router.post("/tasks/{int:task_id}/resume", response={200: TaskOut, **ERRORS}, summary="恢复计时")
 @idempotent
 def resume_task(request, task_id: int):
     review.resume_clock(task_id, request.auth)
@@ -499,7 +507,9 @@ def meeting_out(meeting: JointMeeting) -> dict:
     }
 
 
-@router.post("/{case_id}/meetings", response={200: MeetingOut, **ERRORS}, summary="召集联席会议")
+@router.post(
+    "/{int:case_id}/meetings", response={200: MeetingOut, **ERRORS}, summary="召集联席会议"
+)
 @idempotent
 def convene(request, case_id: int, data: ConveneIn):
     meeting = review.convene_meeting(
@@ -513,7 +523,7 @@ def convene(request, case_id: int, data: ConveneIn):
 
 
 @router.post(
-    "/meetings/{meeting_id}/record",
+    "/meetings/{int:meeting_id}/record",
     response={200: MeetingOut, **ERRORS},
     summary="记录联席会议及决议",
 )
@@ -559,7 +569,7 @@ def authorise(request, data: AgentIn):
 
 
 @router.post(
-    "/authorisations/{authorisation_id}/revoke",
+    "/authorisations/{int:authorisation_id}/revoke",
     response={200: AuthorisationOut, **ERRORS},
     summary="撤销代办授权",
 )

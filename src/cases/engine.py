@@ -147,7 +147,8 @@ def notify(
 
 
 def _notify_party(case: Case, key: str, message: str, params: dict | None = None) -> None:
-    notify([case.applicant, case.agent], case, f"case:{case.pk}:{key}", message, params)
+    party = User.objects.filter(pk__in=[case.applicant_id, case.agent_id], is_active=True)
+    notify(party, case, f"case:{case.pk}:{key}", message, params)
 
 
 # ---- numbers and limits ----------------------------------------------------------------

@@ -3,7 +3,8 @@
 The record is written in the same transaction as the change it answers, so a crash leaves
 either both or neither. Two copies racing each other: the second's insert of the record
 fails on the unique key, its whole transaction (the change included) rolls back, and it
-answers with the first one's stored response."""
+answers with the first one's stored response; if the second was refused instead (it waited
+for the first's lock and found the state changed), it answers with the first's response too."""
 
 import functools
 import hashlib
@@ -77,6 +78,14 @@ def idempotent(view):
                     created_at=clock.now(),
                 )
         except IntegrityError:
+            existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
+            if existing is None:
+                raise
+            return _replay(existing, fingerprint)
+        except DomainError:
+            # A copy still running when this one looked (a client retrying after a timeout)
+            # held the case lock this one waited for, and has since committed: its change is
+            # why this one was refused. Answer as the copy did, not with "wrong state".
             existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
             if existing is None:
                 raise

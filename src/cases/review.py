@@ -325,8 +325,18 @@ def supply_supplement(
             if row is None:
                 raise NotFound(_("审查任务不存在。"))
             case = _visible_case(row, actor)
-            task = case.tasks.select_related("item").get(pk=task_id)
+            # The task's own scope, as _locked_task: another department's task is not there.
+            task = (
+                ReviewTask.objects.visible_to(actor)
+                .filter(pk=task_id)
+                .select_related("item")
+                .first()
+            )
+            if task is None:
+                raise NotFound(_("审查任务不存在。"))
             _require(_is_party(case, actor), _("只有申请人或其授权的代办员可以补正材料。"))
+            # Not while the case is suspended: the clock would run again before resume().
+            _require_state(case, CaseState.IN_REVIEW)
             if task.state != TaskState.PAUSED or task.pause_kind != TaskPause.Kind.SUPPLEMENT:
                 raise Conflict(_("该事项没有待补正的内容。"), code="wrong_state")
             pause = task.pauses.filter(ended_on__isnull=True).order_by("-pk").first()
@@ -375,6 +385,7 @@ def resume_clock(task_id: int, actor) -> ReviewTask:
     with transaction.atomic():
         case, task = _locked_task(task_id, actor)
         _require_reviewer(task, actor)
+        _require_state(case, CaseState.IN_REVIEW)  # a suspended case's clocks wait for resume()
         if task.state != TaskState.PAUSED or task.pause_kind in (
             "",
             TaskPause.Kind.SUPPLEMENT,
@@ -475,6 +486,8 @@ def record_meeting(
     with transaction.atomic():
         case = _visible_case(meeting_row, actor)
         _require(_is_lead_of(case, actor), _("只有牵头部门可以记录联席会议。"))
+        # Not while suspended: a resolution can release a dependant item and start its clock.
+        _require_state(case, CaseState.IN_REVIEW)
         meeting = JointMeeting.objects.select_for_update().get(pk=meeting_id)
         if meeting.state != JointMeeting.State.CONVENED:
             raise Conflict(_("该会议已记录。"), code="wrong_state")

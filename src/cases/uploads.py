@@ -1,19 +1,24 @@
 """Uploaded papers: checked by content, stored under generated names, never trusted by name.
 
 `check_upload` refuses a file before anything is written; `store` writes it and returns what
-the CaseMaterial row records. The engine deletes stored files again if its transaction fails."""
+the CaseMaterial row records. The engine deletes stored files again if its transaction fails
+(`discard`); a file left by a process killed before its commit is found by `orphans`
+(`lianban audit files`)."""
 
+import datetime as dt
 import hashlib
+import os
 import secrets
 import unicodedata
 import zipfile
 from dataclasses import dataclass
 from io import BytesIO
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from lianban import clock
@@ -116,8 +121,42 @@ def store(upload: CheckedUpload) -> str:
 
 
 def discard(paths: list[str]) -> None:
+    """Delete files stored by a transaction that failed, except those a row names: when
+    the COMMIT itself failed (the connection died), the server may have committed all the
+    same. If the database cannot say, every file stays for `orphans` to judge later."""
+    if not paths:
+        return
+    from .models import CaseMaterial
+
+    try:
+        named = set(CaseMaterial.objects.filter(file__in=paths).values_list("file", flat=True))
+    except DatabaseError:
+        return
     for path in paths:
+        if path in named:
+            continue
         try:
             default_storage.delete(path)
         except OSError:
             pass
+
+
+def orphans(older_than: dt.timedelta) -> list[str]:
+    """Stored case papers that no row names, written more than `older_than` ago (younger ones
+    may belong to a transaction still running). A process killed between writing a file and
+    committing its row leaves one."""
+    from .models import CaseMaterial
+
+    root = Path(settings.MEDIA_ROOT)
+    if not (root / "cases").is_dir():
+        return []
+    cutoff = (clock.now() - older_than).timestamp()
+    named = set(CaseMaterial.objects.values_list("file", flat=True))
+    found = []
+    for directory, _dirs, files in os.walk(root / "cases"):
+        for name in files:
+            path = Path(directory, name)
+            relative = path.relative_to(root).as_posix()
+            if relative not in named and path.stat().st_mtime <= cutoff:
+                found.append(relative)
+    return sorted(found)
