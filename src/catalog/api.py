@@ -124,7 +124,12 @@ def _summary(item: ApprovalItem) -> dict:
     }
 
 
-@router.get("/items", response=list[ItemSummary], auth=None, summary="事项列表（按名称、部门查询）")
+@router.get(
+    "/items",
+    response={200: list[ItemSummary], 422: Error},
+    auth=None,
+    summary="事项列表（按名称、部门查询）",
+)
 @paginate(PageNumberPagination, page_size=20)
 def items(request, q: str = "", department: str = ""):
     return [_summary(i) for i in guide.search_items(q[:100], department[:32])]
@@ -198,7 +203,7 @@ def project_type(request, pk: int):
 
 @router.get(
     "/plan",
-    response={200: PlanOut, 400: Error, 404: Error},
+    response={200: PlanOut, 400: Error, 404: Error, 422: Error},
     auth=None,
     summary="并联审批排期",
     description="按项目类型（project_type，编号）或事项编码（items，逗号分隔）排期；"

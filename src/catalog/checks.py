@@ -31,7 +31,7 @@ from .records import (
     normalise_code,
     normalise_name,
 )
-from .workbook import ERROR, WARNING, Problem, Sheet, Workbook
+from .workbook import ERROR, SHEETS, WARNING, Problem, Sheet, Workbook
 
 TRUE_WORDS = frozenset({"是", "可", "需要", "需", "y", "yes", "true", "1", "√", "✓"})
 FALSE_WORDS = frozenset(
@@ -103,6 +103,15 @@ def check(book: Workbook, calendar: WorkCalendar) -> Checked:
     checked = Checked(Catalog(), list(book.problems))
     _Reader(book, checked).read()
     _cross_checks(book, checked, DayTable.of(calendar))
+    # in the order a clerk goes through the file: sheet by sheet, row by row, left to right
+    sheets = {book.sheet(spec.key).title: i for i, spec in enumerate(SHEETS)}
+    checked.problems.sort(
+        key=lambda p: (
+            sheets.get(p.sheet, len(sheets)) if p.sheet else -1,
+            p.row or 0,
+            (len(p.column), p.column),
+        )
+    )
     return checked
 
 

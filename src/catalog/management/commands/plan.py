@@ -71,6 +71,12 @@ def _width(text: str) -> int:
 
 
 def _pad(text: str, width: int) -> str:
+    """`text` in a column `width` terminal cells wide (a Chinese character takes two),
+    shortened with … when it does not fit, so the columns stay aligned."""
+    if _width(text) >= width:
+        while _width(text) > width - 2:
+            text = text[:-1]
+        text += "…"
     return text + " " * max(0, width - _width(text))
 
 
