@@ -22,11 +22,7 @@ _tables: "weakref.WeakKeyDictionary[WorkCalendar, DayTable]" = weakref.WeakKeyDi
 class DayTable:
     def __init__(self, calendar: WorkCalendar):
         self.years = frozenset(calendar.years)
-        ords: list[int] = []
-        for year in sorted(self.years):
-            first, end = dt.date(year, 1, 1).toordinal(), dt.date(year + 1, 1, 1).toordinal()
-            ords.extend(o for o in range(first, end) if calendar.is_workday(dt.date.fromordinal(o)))
-        self.ords = ords
+        self.ords = list(calendar.working_ordinals())
         self._spans: dict[tuple[int, bool], int] = {}
 
     @classmethod

@@ -95,6 +95,11 @@ class WorkCalendar:
         if year not in self.years:
             raise UnscheduledYear(year)
 
+    def working_ordinals(self) -> tuple[int, ...]:
+        """Every working day of the scheduled years, as sorted date ordinals (for callers
+        that count in integers, like the planner's day table)."""
+        return tuple(self._ords)
+
     def is_workday(self, day: dt.date) -> bool:
         self._require(day.year)
         i = bisect.bisect_left(self._ords, day.toordinal())
