@@ -477,3 +477,12 @@ def test_the_chain_holds_whatever_zone_the_clock_gives(catalog, applicant):
     with clock.frozen(dt.datetime(2026, 2, 10, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))):
         case = engine.apply(applicant, title="时区", project_type=catalog["project"])
     assert verify_case(Case.objects.get(pk=case.pk)) is None
+
+
+def test_a_project_type_switched_off_cannot_be_applied_for(travel, catalog, applicant):
+    travel(2026, 2, 10)
+    catalog["project"].is_active = False
+    catalog["project"].save()
+    with pytest.raises(DomainError, match="项目类型不存在"):
+        engine.apply(applicant, title="项目", project_type=catalog["project"])
+    assert Case.objects.count() == 0
