@@ -112,34 +112,50 @@ def notify(
     """In-app notifications, once per user and key, each in the recipient's language;
     mail goes out after commit to those with an address (their notification ids are returned).
     `message` is the untranslated source (gettext_noop)."""
-    users = {u.pk: u for u in users if u is not None}
-    if not users:
+    return notify_each(case, message, [(users, key, params)])
+
+
+def notify_each(case: Case | None, message: str, entries: list) -> list[int]:
+    """`notify` for several keys at once: entries are (users, key, params)."""
+    entries = [
+        ({u.pk: u for u in users if u is not None}, key, params) for users, key, params in entries
+    ]
+    entries = [e for e in entries if e[0]]
+    if not entries:
         return []
     already = set(
-        Notification.objects.filter(user_id__in=users, key=key).values_list("user_id", flat=True)
+        Notification.objects.filter(
+            key__in=[key for _u, key, _p in entries],
+            user_id__in={pk for users, _k, _p in entries for pk in users},
+        ).values_list("user_id", "key")
     )
     now = clock.now()
-    texts: dict[str, str] = {}
     fresh = []
-    for pk, user in users.items():
-        if pk in already:
-            continue
-        language = user.language or settings.LANGUAGE_CODE
-        if language not in texts:
-            with translation.override(language):
-                texts[language] = _(message) % (params or {})
-        fresh.append(
-            Notification(user=user, case=case, key=key, message=texts[language], created_at=now)
-        )
+    for users, key, params in entries:
+        texts: dict[str, str] = {}
+        for pk, user in users.items():
+            if (pk, key) in already:
+                continue
+            language = user.language or settings.LANGUAGE_CODE
+            if language not in texts:
+                with translation.override(language):
+                    texts[language] = _(message) % (params or {})
+            fresh.append(
+                Notification(user=user, case=case, key=key, message=texts[language], created_at=now)
+            )
     if not fresh:
         return []
     Notification.objects.bulk_create(fresh)
-    mailed = [n.user_id for n in fresh if n.user.email]
+    mailed = {(n.user_id, n.key) for n in fresh if n.user.email}
     if not mailed:
         return []
-    ids = list(
-        Notification.objects.filter(key=key, user_id__in=mailed).values_list("pk", flat=True)
-    )
+    ids = [
+        pk
+        for pk, user_id, key in Notification.objects.filter(
+            key__in={k for _u, k in mailed}, user_id__in={u for u, _k in mailed}
+        ).values_list("pk", "user_id", "key")
+        if (user_id, key) in mailed
+    ]
     from .tasks import send_notification_mail
 
     transaction.on_commit(lambda: [send_notification_mail.enqueue(pk) for pk in ids])

@@ -52,26 +52,45 @@ def append_event(
     payload: dict | None = None,
 ) -> CaseEvent:
     """Append one event. The caller holds the case row locked (engine functions do)."""
-    event = CaseEvent(
-        case=case,
-        seq=case.event_count + 1,
-        at=clock.now(),
-        actor=actor if actor is not None and actor.pk else None,
-        actor_name=str(actor) if actor is not None else "系统",
-        actor_role=getattr(actor, "role", "system") if actor is not None else "system",
-        kind=kind,
-        from_state=from_state,
-        to_state=to_state,
-        task=task,
-        payload=json.loads(json.dumps(payload or {}, ensure_ascii=False, default=str)),
-        prev_hash=case.last_hash or GENESIS,
-    )
-    event.hash = compute_hash(event)
-    event.save()
-    case.event_count = event.seq
-    case.last_hash = event.hash
+    spec = {
+        "kind": kind,
+        "from_state": from_state,
+        "to_state": to_state,
+        "task": task,
+        "payload": payload,
+    }
+    return append_events(case, actor, [spec])[0]
+
+
+def append_events(case: Case, actor, specs: list[dict]) -> list[CaseEvent]:
+    """Append several events at once, chained in order (each spec: kind, from_state,
+    to_state, task, payload): one insert and one update of the case, however many."""
+    at = clock.now()
+    events = []
+    for spec in specs:
+        event = CaseEvent(
+            case=case,
+            seq=case.event_count + 1,
+            at=at,
+            actor=actor if actor is not None and actor.pk else None,
+            actor_name=str(actor) if actor is not None else "系统",
+            actor_role=getattr(actor, "role", "system") if actor is not None else "system",
+            kind=spec["kind"],
+            from_state=spec.get("from_state", ""),
+            to_state=spec.get("to_state", ""),
+            task=spec.get("task"),
+            payload=json.loads(
+                json.dumps(spec.get("payload") or {}, ensure_ascii=False, default=str)
+            ),
+            prev_hash=case.last_hash or GENESIS,
+        )
+        event.hash = compute_hash(event)
+        case.event_count = event.seq
+        case.last_hash = event.hash
+        events.append(event)
+    CaseEvent.objects.bulk_create(events)
     Case.objects.filter(pk=case.pk).update(event_count=case.event_count, last_hash=case.last_hash)
-    return event
+    return events
 
 
 @dataclass

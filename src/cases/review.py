@@ -5,6 +5,7 @@ departments finishing at the same moment cannot both miss (or both fire) the rel
 dependant item: the decision "is every prerequisite done?" is taken under that lock."""
 
 import datetime as dt
+from collections import defaultdict
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -28,10 +29,11 @@ from .engine import (
     _visible_case,
     lock_case,
     notify,
+    notify_each,
     refresh_case_due,
     task_due,
 )
-from .events import append_event
+from .events import append_event, append_events
 from .models import (
     DECIDED_TASK_STATES,
     Case,
@@ -120,50 +122,72 @@ def decide_on_the_spot(case: Case, actor, today: dt.date) -> None:
 def dispatch_ready(case: Case, actor, today: dt.date) -> list[ReviewTask]:
     """Dispatch every waiting task whose prerequisites are all approved; cancel those with a
     refused prerequisite. A cancellation can cancel further dependants, so only then does
-    it look again."""
+    it look again. The tasks of one pass change together: one update, one insert of events,
+    one round of notifications, however many departments start at once."""
     changed = []
     while True:
-        cancelled = False
         waiting = case.tasks.filter(state=TaskState.WAITING).select_related("item")
+        to_cancel, to_dispatch = [], []
         for task in waiting.prefetch_related("prerequisites"):
             pre_states = {p.state for p in task.prerequisites.all()}
             if pre_states & {TaskState.REFUSED, TaskState.CANCELLED}:
-                _task_transition(
-                    case,
-                    task,
-                    actor,
-                    "task_cancelled",
-                    TaskState.CANCELLED,
-                    payload={"why": "prerequisite_refused"},
-                )
-                changed.append(task)
-                cancelled = True
+                to_cancel.append(task)
             elif pre_states <= {TaskState.APPROVED}:
-                task.dispatched_on = today
-                task.due_date = task_due(today, task, fast_track=case.fast_track)
-                _task_transition(
-                    case,
-                    task,
-                    actor,
-                    "task_dispatched",
-                    TaskState.IN_REVIEW,
-                    fields=["dispatched_on", "due_date"],
-                    payload={"due": task.due_date.isoformat(), "department": task.department_id},
-                )
-                changed.append(task)
-        if not cancelled:
+                to_dispatch.append(task)
+        specs = []
+        for task in to_cancel:
+            specs.append(
+                {
+                    "kind": "task_cancelled",
+                    "from_state": task.state,
+                    "to_state": TaskState.CANCELLED,
+                    "task": task,
+                    "payload": {"why": "prerequisite_refused"},
+                }
+            )
+            task.state = TaskState.CANCELLED
+        for task in to_dispatch:
+            task.dispatched_on = today
+            task.due_date = task_due(today, task, fast_track=case.fast_track)
+            specs.append(
+                {
+                    "kind": "task_dispatched",
+                    "from_state": task.state,
+                    "to_state": TaskState.IN_REVIEW,
+                    "task": task,
+                    "payload": {"due": task.due_date.isoformat(), "department": task.department_id},
+                }
+            )
+            task.state = TaskState.IN_REVIEW
+        if to_cancel:
+            ReviewTask.objects.bulk_update(to_cancel, ["state"])
+        if to_dispatch:
+            ReviewTask.objects.bulk_update(to_dispatch, ["state", "dispatched_on", "due_date"])
+        if specs:
+            append_events(case, actor, specs)
+        changed += to_cancel + to_dispatch
+        if not to_cancel:
             break
-    for task in changed:
-        if task.state != TaskState.IN_REVIEW:
-            continue
-        notify(
-            User.objects.filter(
-                role=Role.REVIEWER, department_id=task.department_id, is_active=True
-            ),
+    dispatched = [t for t in changed if t.state == TaskState.IN_REVIEW]
+    if dispatched:
+        reviewers = defaultdict(list)
+        for user in User.objects.filter(
+            role=Role.REVIEWER,
+            department_id__in={t.department_id for t in dispatched},
+            is_active=True,
+        ):
+            reviewers[user.department_id].append(user)
+        notify_each(
             case,
-            f"task:{task.pk}:dispatched",
             gettext_noop("新的审查任务：%(number)s %(item)s，%(due)s 前办结。"),
-            {"number": case.number, "item": task.item.name, "due": task.due_date.isoformat()},
+            [
+                (
+                    reviewers[t.department_id],
+                    f"task:{t.pk}:dispatched",
+                    {"number": case.number, "item": t.item.name, "due": t.due_date.isoformat()},
+                )
+                for t in dispatched
+            ],
         )
     return changed
 
