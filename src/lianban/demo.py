@@ -31,7 +31,7 @@ from workdays.models import CalendarOverride, ScheduledYear
 from workdays.service import current_calendar
 
 REGION = "139999"
-DEMO_PASSWORD = "lianban-demo-2026"  # noqa: S105 - printed to the newcomer on purpose
+DEMO_PASSWORD = "lianban-demo-2026"  # noqa: S105  # nosec B105  # printed to the newcomer on purpose
 CATALOG = Path(__file__).resolve().parent / "demo_data" / "示范县事项清单.xlsx"
 TZ = ZoneInfo(settings.TIME_ZONE)
 
@@ -147,7 +147,8 @@ def ensure_catalog(out) -> None:
     if ApprovalItem.objects.exists():
         return
     Department.objects.get_or_create(
-        code="XZSP", defaults={"name": "行政审批局", "region_code": REGION, "is_service_centre": True}
+        code="XZSP",
+        defaults={"name": "行政审批局", "region_code": REGION, "is_service_centre": True},
     )
     from catalog.importer import import_file
 
@@ -209,7 +210,7 @@ def ensure_people(enterprises: int = 300) -> Cast:
     user("admin", Role.ADMIN, "系统管理员", is_staff=True, is_superuser=True)
     cast.agent = user("agent", Role.AGENT, "代办员张敏")
 
-    rng = random.Random(139999)
+    rng = random.Random(139999)  # nosec B311  # a reproducible demo, not a secret
     existing = Enterprise.objects.count()
     new = []
     for n in range(existing, enterprises):
@@ -271,7 +272,7 @@ class Simulation:
         self.cast, self.start, self.end, self.target, self.out = cast, start, end, cases, out
         self.document_days = document_days
         self.backlog = 0
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # nosec B311  # a reproducible demo, not a secret
         self.cal = current_calendar()
         self.agenda: dict[dt.date, list] = defaultdict(list)
         self.scheduled: set[int] = set()
