@@ -1,11 +1,14 @@
 """The JSON API root. Each app contributes one router from its own api.py."""
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import defaults
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
 
 from accounts.models import ApiToken
 
@@ -28,12 +31,49 @@ class TokenAuth(HttpBearer):
         return row.user
 
 
+class SessionAuth(NinjaSessionAuth):
+    """A logged-in browser, with Django's CSRF check. A request without a session cookie is
+    no browser's session and cannot be forged through one: it skips the check, so a system
+    posting with a bearer token alone is not refused for want of a CSRF cookie, and one with
+    no valid token gets 401 rather than a CSRF refusal."""
+
+    def _get_key(self, request: HttpRequest):
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
+
+def _unstorable(value) -> bool:
+    """Text no database column holds: NUL (PostgreSQL refuses it) or an unpaired surrogate
+    (JSON may spell "\\ud800"; it has no UTF-8 form, and saving it raised UnicodeEncodeError)."""
+    if isinstance(value, str):
+        return "\x00" in value or any("\ud800" <= c <= "\udfff" for c in value)
+    if isinstance(value, dict):
+        return any(_unstorable(k) or _unstorable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_unstorable(v) for v in value)
+    return False
+
+
+class StorableParser(Parser):
+    """JSON as django-ninja reads it, refusing what cannot be stored. django-ninja answers any
+    error here with 400 (http_error below gives the message)."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if _unstorable(data):
+            raise ValueError("unstorable text")
+        return data
+
+
 api = NinjaAPI(
     title="lianban 联办 API",
     version="1",
     description="县级一站式审批与服务平台接口。错误以 JSON 返回：{code, message}。",
     urls_namespace="api",
-    auth=[django_auth, TokenAuth()],
+    # The token first: a request that carries one is not a browser's, whatever its cookies.
+    auth=[TokenAuth(), SessionAuth()],
+    parser=StorableParser(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
@@ -56,11 +96,45 @@ def validation_error(request, exc: ValidationError):
     )
 
 
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    """get_object_or_404 in an operation: the same {code, message} as a NotFound."""
+    return api.create_response(
+        request, {"code": "not_found", "message": _("没有找到所要的内容。")}, status=404
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    """django-ninja's own refusals (the session's CSRF check, a body it cannot parse) in our
+    {code, message} form."""
+    if exc.status_code == 403:
+        body = {"code": "csrf", "message": _("安全校验失败（CSRF），请刷新页面后重试。")}
+    elif exc.status_code == 400:  # the body could not be parsed (StorableParser above)
+        body = {
+            "code": "invalid",
+            "message": _("请求内容不是有效的 JSON，或含有无法保存的字符（如空字符）。"),
+        }
+    else:
+        body = {"code": "http_error", "message": str(exc)}
+    return api.create_response(request, body, status=exc.status_code)
+
+
 @api.exception_handler(AuthenticationError)
 def auth_error(request, exc):
     return api.create_response(
         request, {"code": "unauthorized", "message": _("请先登录。")}, status=401
     )
+
+
+def page_not_found(request, exception):
+    """Django's 404 for a path no route matches (handler404 in urls.py): JSON under /api/,
+    as every API error is, and the site's page elsewhere. The API's ids use the int path
+    converter, so /api/cases/abc ends here."""
+    if request.path.startswith("/api/"):
+        body = {"code": "not_found", "message": _("没有找到所要的内容。")}
+        return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+    return defaults.page_not_found(request, exception)
 
 
 def _mount():

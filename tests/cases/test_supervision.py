@@ -146,6 +146,7 @@ def test_supervise_queues_the_tick_through_the_tasks_framework(running, travel, 
     assert ReviewTask.objects.get(case=running, item__code="A").light == Light.RED
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection when done
 def test_with_the_database_backend_a_worker_runs_the_queued_tick(running, travel, settings):
     from django.core.management import call_command
 

@@ -3,6 +3,7 @@
 import hashlib
 
 import pytest
+from django.db import transaction
 
 from cases.models import Case, CaseState
 from documents import issuing
@@ -81,7 +82,8 @@ def test_a_failure_after_storing_leaves_no_file_no_row_and_no_number(
     assert _stored_files(settings) == []
     assert not ApprovalDocument.objects.exists()
     assert Case.objects.get(pk=decided_case.pk).state == CaseState.DECIDED
-    assert next_number(2026) == "示审批〔2026〕1号"  # the number was not used up
+    with transaction.atomic():  # next_number locks its sequence row
+        assert next_number(2026) == "示审批〔2026〕1号"  # the number was not used up
 
 
 @pytest.mark.django_db

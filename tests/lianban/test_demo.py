@@ -20,7 +20,9 @@ from workdays.models import ScheduledYear
 from workdays.service import current_calendar
 
 
-@pytest.mark.django_db
+# transaction=True: the worker closes its database connection when it is done, which on
+# PostgreSQL would end the transaction a plain django_db test runs inside.
+@pytest.mark.django_db(transaction=True)
 def test_the_demo_county_is_built_by_the_engine_and_can_be_built_again():
     # The demo simulates the days up to today; a fixed today makes this run repeatable.
     traveller = time_machine.travel(
