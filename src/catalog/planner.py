@@ -188,7 +188,7 @@ def plan(
     # Dates are date ordinals; keep the arithmetic in step with DayTable.add.
     begin: dict[str, int] = {}
     due: dict[str, int] = {}
-    due_of, is_due = due.__getitem__, due.__contains__
+    due_of = due.__getitem__
     topo: list[str] = []
     expanded: set[str] = set()
     walk: list[str] = []  # items still to do, the next on top
@@ -201,23 +201,27 @@ def plan(
             while True:
                 record = items[code]
                 needs = record.prerequisites
-                if needs and code not in expanded and not all(map(is_due, needs)):
-                    expand(code)  # come back to it after what it needs
-                    walk.append(code)
-                    push([p for p in reversed(needs) if p not in due])
+                if needs and code not in expanded:
+                    pending = [p for p in needs if p not in due]
+                    if pending:
+                        expand(code)  # come back to it after what it needs
+                        walk.append(code)
+                        pending.reverse()  # the first it needs on top
+                        push(pending)
+                        code = pop()
+                        continue
+                # everything it needs is due, unless it needs itself: then one of them is
+                # still on the walk and max() raises KeyError
+                s = max(map(due_of, needs)) if needs else start_ord
+                days, unit = record.promised
+                begin[code] = s
+                if days == 0:
+                    due[code] = s
+                elif unit == CALENDAR:
+                    due[code] = s + days
                 else:
-                    # everything it needs is due, unless it needs itself: then one of them
-                    # is still on the walk and max() raises KeyError
-                    s = max(map(due_of, needs)) if needs else start_ord
-                    days, unit = record.promised
-                    begin[code] = s
-                    if days == 0:
-                        due[code] = s
-                    elif unit == CALENDAR:
-                        due[code] = s + days
-                    else:
-                        due[code] = ords[bisect_right(ords, s) + days - 1]
-                    done(code)
+                    due[code] = ords[bisect_right(ords, s) + days - 1]
+                done(code)
                 while walk:
                     code = pop()
                     if code not in due:  # pushed by two items that need it: done once
