@@ -54,6 +54,15 @@ def lock_case(case_id: int) -> Case:
         raise NotFound(_("办件不存在。")) from None
 
 
+def lock_case_of_task(task_id: int) -> Case:
+    """The case a review task belongs to, locked, in one query. Only the case row is locked
+    (of=("self",)): PostgreSQL would otherwise lock the task row too."""
+    try:
+        return Case.objects.select_for_update(of=("self",)).get(tasks__pk=task_id)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("审查任务不存在。")) from None
+
+
 def _visible_case(case_id: int, actor) -> Case:
     case = lock_case(case_id)
     if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
@@ -99,8 +108,15 @@ def _is_clerk_of(case: Case, actor) -> bool:
 def _set_state(case: Case, actor, kind: str, to_state: str, *, fields=(), payload=None) -> None:
     from_state = case.state
     case.state = to_state
-    case.save(update_fields=["state", *fields])
-    append_event(case, actor, kind, from_state=from_state, to_state=to_state, payload=payload)
+    append_event(
+        case,
+        actor,
+        kind,
+        from_state=from_state,
+        to_state=to_state,
+        payload=payload,
+        case_fields=["state", *fields],
+    )
 
 
 # ---- notifications ---------------------------------------------------------------------
@@ -145,17 +161,10 @@ def notify_each(case: Case | None, message: str, entries: list) -> list[int]:
             )
     if not fresh:
         return []
-    Notification.objects.bulk_create(fresh)
-    mailed = {(n.user_id, n.key) for n in fresh if n.user.email}
-    if not mailed:
+    Notification.objects.bulk_create(fresh)  # sets the ids: both databases return them
+    ids = [n.pk for n in fresh if n.user.email]
+    if not ids:
         return []
-    ids = [
-        pk
-        for pk, user_id, key in Notification.objects.filter(
-            key__in={k for _u, k in mailed}, user_id__in={u for u, _k in mailed}
-        ).values_list("pk", "user_id", "key")
-        if (user_id, key) in mailed
-    ]
     from .tasks import send_notification_mail
 
     transaction.on_commit(lambda: [send_notification_mail.enqueue(pk) for pk in ids])
@@ -277,8 +286,7 @@ def apply(
     try:
         with transaction.atomic():
             case = _create_case(actor, applicant, title, project_type, chosen, lead, channel)
-            for material, upload in checked:
-                _attach(case, material, upload, actor, written, first=True)
+            _attach(case, checked, actor, written, first=True)
             append_event(
                 case,
                 actor,
@@ -381,34 +389,31 @@ def _create_case(actor, applicant, title, project_type, chosen, lead, channel) -
     return case
 
 
-def _attach(
-    case: Case,
-    material: Material,
-    upload: uploads.CheckedUpload,
-    actor,
-    written: list,
-    *,
-    first: bool = False,
-) -> CaseMaterial:
-    """Store one paper; a later upload of the same material supersedes the earlier one
-    (`first`: the case is new and holds none yet)."""
-    path = uploads.store(upload)
-    written.append(path)
-    if not first:
-        CaseMaterial.objects.filter(case=case, material=material, superseded=False).update(
-            superseded=True
+def _attach(case: Case, checked: list, actor, written: list, *, first: bool = False) -> None:
+    """Store the papers (`checked`: material and checked upload pairs); a later upload of a
+    material supersedes the earlier one (`first`: the case is new and holds none yet)."""
+    rows = []
+    for material, upload in checked:
+        path = uploads.store(upload)
+        written.append(path)
+        rows.append(
+            CaseMaterial(
+                case=case,
+                material=material,
+                file=path,
+                original_name=upload.name,
+                content_type=upload.content_type,
+                size=upload.size,
+                sha256=upload.sha256,
+                uploaded_by=actor,
+                uploaded_at=clock.now(),
+            )
         )
-    return CaseMaterial.objects.create(
-        case=case,
-        material=material,
-        file=path,
-        original_name=upload.name,
-        content_type=upload.content_type,
-        size=upload.size,
-        sha256=upload.sha256,
-        uploaded_by=actor,
-        uploaded_at=clock.now(),
-    )
+    if rows and not first:
+        CaseMaterial.objects.filter(
+            case=case, material__in=[r.material for r in rows], superseded=False
+        ).update(superseded=True)
+    CaseMaterial.objects.bulk_create(rows)
 
 
 def _check_files(case: Case, files: dict | None, allowed_ids: set[int]) -> list:

@@ -50,6 +50,7 @@ def append_event(
     to_state: str = "",
     task=None,
     payload: dict | None = None,
+    case_fields=(),
 ) -> CaseEvent:
     """Append one event. The caller holds the case row locked (engine functions do)."""
     spec = {
@@ -59,12 +60,14 @@ def append_event(
         "task": task,
         "payload": payload,
     }
-    return append_events(case, actor, [spec])[0]
+    return append_events(case, actor, [spec], case_fields=case_fields)[0]
 
 
-def append_events(case: Case, actor, specs: list[dict]) -> list[CaseEvent]:
+def append_events(case: Case, actor, specs: list[dict], *, case_fields=()) -> list[CaseEvent]:
     """Append several events at once, chained in order (each spec: kind, from_state,
-    to_state, task, payload): one insert and one update of the case, however many."""
+    to_state, task, payload): one insert and one update of the case, however many.
+    `case_fields` are other fields of the case the caller changed: they are saved in the
+    same update, so a change of state and its event cost one update of the case row."""
     at = clock.now()
     events = []
     for spec in specs:
@@ -89,7 +92,7 @@ def append_events(case: Case, actor, specs: list[dict]) -> list[CaseEvent]:
         case.last_hash = event.hash
         events.append(event)
     CaseEvent.objects.bulk_create(events)
-    Case.objects.filter(pk=case.pk).update(event_count=case.event_count, last_hash=case.last_hash)
+    case.save(update_fields=[*case_fields, "event_count", "last_hash"])
     return events
 
 

@@ -107,8 +107,7 @@ def supply_notice(case_id: int, actor, files: dict | None, note: str = "") -> Ca
                 raise DomainError(
                     _("请上传一次性告知要求补正的材料。"), code="invalid", field="files"
                 )
-            for material, upload in checked:
-                _attach(case, material, upload, actor, written)
+            _attach(case, checked, actor, written)
             notice.resolved_at = clock.now()
             notice.save(update_fields=["resolved_at"])
             case.notice_deadline = current_calendar().add_working_days(
@@ -252,8 +251,7 @@ def supply_shortfall(case_id: int, actor, shortfall_id: int, files: dict) -> Sho
             checked = _check_files(case, files, {shortfall.material_id})
             if not checked:
                 raise DomainError(_("请上传承诺补交的材料。"), code="invalid", field="files")
-            for material, upload in checked:
-                _attach(case, material, upload, actor, written)
+            _attach(case, checked, actor, written)
             shortfall.supplied_at = clock.now()
             shortfall.save(update_fields=["supplied_at"])
             append_event(

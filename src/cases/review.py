@@ -27,7 +27,7 @@ from .engine import (
     _require,
     _require_state,
     _visible_case,
-    lock_case,
+    lock_case_of_task,
     notify,
     notify_each,
     refresh_case_due,
@@ -69,10 +69,7 @@ def _task_transition(
 
 def _locked_task(task_id: int, actor) -> tuple[Case, ReviewTask]:
     """Lock the task's case, then return the task if the actor may see it."""
-    row = ReviewTask.objects.filter(pk=task_id).values_list("case_id", flat=True).first()
-    if row is None:
-        raise NotFound(_("审查任务不存在。"))
-    case = lock_case(row)
+    case = lock_case_of_task(task_id)
     task = ReviewTask.objects.visible_to(actor).filter(pk=task_id).select_related("item").first()
     if task is None:
         raise NotFound(_("审查任务不存在。"))
@@ -193,9 +190,11 @@ def dispatch_ready(case: Case, actor, today: dt.date) -> list[ReviewTask]:
 
 
 def _after_task_decided(case: Case, actor) -> None:
-    if dispatch_ready(case, actor, clock.today()):
+    states = set(case.tasks.values_list("state", flat=True))
+    if TaskState.WAITING in states and dispatch_ready(case, actor, clock.today()):
         refresh_case_due(case)
-    if not case.tasks.exclude(state__in=[*DECIDED_TASK_STATES, TaskState.CANCELLED]).exists():
+        states = set(case.tasks.values_list("state", flat=True))
+    if states <= {*DECIDED_TASK_STATES, TaskState.CANCELLED}:
         notify(
             User.objects.filter(
                 role=Role.LEAD, department_id=case.lead_department_id, is_active=True
@@ -371,8 +370,7 @@ def supply_supplement(
                 raise DomainError(
                     _("请上传补正材料或填写补正说明。"), code="invalid", field="files"
                 )
-            for material, upload in checked:
-                _attach(case, material, upload, actor, written)
+            _attach(case, checked, actor, written)
             days = _close_pause(task, clock.today())
             _task_transition(
                 case,

@@ -74,8 +74,8 @@ def test_without_the_case_lock_two_approvals_race(
 ):
     assert connection.vendor == "postgresql"
     case = _accepted_case(fork, applicant, clerk)
-    unlocked = lambda case_id: Case.objects.get(pk=case_id)  # noqa: E731 - the lock removed
-    monkeypatch.setattr(review, "lock_case", unlocked)
+    unlocked = lambda task_id: Case.objects.get(tasks__pk=task_id)  # noqa: E731 - no lock
+    monkeypatch.setattr(review, "lock_case_of_task", unlocked)
     errors = _race_two_approvals(case, reviewer_a, reviewer_b, monkeypatch)
     b = ReviewTask.objects.get(case=case, item__code="B")
     # The race shows: one approval is lost to a clash of event numbers, or, where both got
