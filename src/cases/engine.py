@@ -8,6 +8,7 @@ Review of the items themselves (tasks, supplements, the joint meeting) is in rev
 import datetime as dt
 import math
 import secrets
+from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
@@ -444,31 +445,41 @@ def _check_files(case: Case, files: dict | None, allowed_ids: set[int]) -> list:
 def refresh_case_due(case: Case) -> None:
     """The case's due date: every task's due date, and for tasks still waiting, a forward
     pass over their prerequisites from the latest due date known."""
-    cal = current_calendar()
-    tasks = list(case.tasks.prefetch_related("prerequisites"))
+    tasks = list(case.tasks.values_list("pk", "state", "due_date", "limit_days", "limit_unit"))
+    start = case.accepted_on or clock.today()
     due: dict[int, dt.date] = {}
-    pending = {t.pk: t for t in tasks}
-    while pending:
-        progressed = False
-        for pk, t in list(pending.items()):
-            pre = [p.pk for p in t.prerequisites.all()]
-            if t.due_date:
-                due[pk] = t.due_date
-            elif t.state == TaskState.CANCELLED:
-                due[pk] = case.accepted_on or clock.today()
-            elif all(p in due for p in pre):
-                start = max([due[p] for p in pre], default=case.accepted_on or clock.today())
-                due[pk] = cal.add_days(
-                    start, effective_limit(t.limit_days, case.fast_track), t.limit_unit
-                )
-            else:
-                continue
-            del pending[pk]
-            progressed = True
-        if not progressed:  # a cycle cannot come from the catalog; guard against a loop anyway
-            break
-    case.due_date = max(due.values(), default=None)
-    case.save(update_fields=["due_date"])
+    pending = {}
+    for pk, state, due_date, limit_days, limit_unit in tasks:
+        if due_date:
+            due[pk] = due_date
+        elif state == TaskState.CANCELLED:
+            due[pk] = start
+        else:
+            pending[pk] = (limit_days, limit_unit)
+    if pending:  # only waiting tasks need their prerequisites read
+        cal = current_calendar()
+        needs: dict[int, list[int]] = defaultdict(list)
+        for task_id, pre_id in ReviewTask.prerequisites.through.objects.filter(
+            from_reviewtask_id__in=pending
+        ).values_list("from_reviewtask_id", "to_reviewtask_id"):
+            needs[task_id].append(pre_id)
+        while pending:
+            progressed = False
+            for pk, (limit_days, limit_unit) in list(pending.items()):
+                pre = needs[pk]
+                if all(p in due for p in pre):
+                    begin = max([due[p] for p in pre], default=start)
+                    due[pk] = cal.add_days(
+                        begin, effective_limit(limit_days, case.fast_track), limit_unit
+                    )
+                    del pending[pk]
+                    progressed = True
+            if not progressed:  # a cycle cannot come from the catalog; guard against a loop
+                break
+    due_date = max(due.values(), default=None)
+    if due_date != case.due_date:
+        case.due_date = due_date
+        case.save(update_fields=["due_date"])
 
 
 def decide(case_id: int, actor, text: str = "") -> Case:
