@@ -268,7 +268,17 @@ class ReviewTask(models.Model):
                 | Q(due_date__gte=models.F("dispatched_on")),
             ),
         ]
-        indexes = [models.Index(fields=["department", "state", "due_date"])]
+        indexes = [
+            # A department's task list, in its order (due date, then id), whatever the state
+            # filter: the page reads 20 entries of the index, not every matching task.
+            models.Index(fields=["department", "state", "due_date", "id"], name="tasks_by_state"),
+            # The default list (every open state) in the same order.
+            models.Index(
+                fields=["department", "due_date", "id"],
+                condition=Q(state__in=sorted(OPEN_TASK_STATES)),
+                name="open_tasks_by_due_date",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.case.number} · {self.item.name}"
@@ -491,6 +501,11 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="one_notification_per_key")
+        ]
+        # The unread count beside every signed-in page's navigation reads only the unread,
+        # not the user's whole history of notifications.
+        indexes = [
+            models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="unread_by_user")
         ]
 
 
