@@ -6,7 +6,7 @@ APT_PACKAGES := fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 li
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 
-.PHONY: messages deps system-deps python-deps demo test test-fast test-browser lint format bench fuzz clean
+.PHONY: messages deps system-deps python-deps demo test test-fast test-browser lint format bench fuzz audit chaos soak clean
 
 deps: system-deps python-deps var/secret_key
 
@@ -58,6 +58,35 @@ format:
 
 bench: deps
 	uv run --frozen python -m benchmarks
+
+# Schemathesis against /api/openapi.json as every role, many examples per operation and new
+# ones each run (`make test` runs the same test with a few, always the same).
+FUZZ_EXAMPLES ?= 100
+fuzz: deps
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_RANDOM=1 uv run --frozen pytest -n $(PYTEST_WORKERS) -q -p no:randomly tests/security/test_api_fuzz.py
+
+# bandit over our code (its skips, each with a reason and a date, are in pyproject.toml), then
+# pip-audit over the installed dependencies. pip-audit needs the OSV vulnerability database
+# from the internet: where it cannot be reached the target says NOT CHECKED and does not fail
+# for that reason alone; a known vulnerability, or any other error, fails it.
+audit: deps
+	uv run --frozen bandit -c pyproject.toml -r src -q
+	@out=$$(uv run --frozen pip-audit --skip-editable --vulnerability-service osv --progress-spinner off --timeout 20 2>&1); rc=$$?; \
+	if [ $$rc -eq 0 ]; then echo "$$out"; exit 0; fi; \
+	if echo "$$out" | grep -qi "known vulnerabilit"; then echo "$$out"; exit 1; fi; \
+	if echo "$$out" | grep -qE "ConnectionError|ConnectTimeout|ReadTimeout|Max retries|NameResolution|Failed to establish|Network is unreachable"; then \
+	  echo "$$out" | tail -n 1; \
+	  echo "pip-audit: NOT CHECKED — the vulnerability database (OSV) cannot be reached from this machine."; exit 0; \
+	fi; \
+	echo "$$out"; exit $$rc
+
+# Crash durability: gunicorn and a throwaway PostgreSQL killed under load (3 minutes).
+chaos: deps
+	uv run --frozen python scripts/chaos.py
+
+# Twenty threads on the same cases for a minute, on PostgreSQL (a test database of its own).
+soak: deps
+	SOAK_SECONDS=60 RELIABILITY_DB_SUFFIX=soak DATABASE_URL=$(PG_URL) uv run --frozen pytest -p no:xdist -q -s tests/reliability/test_soak.py
 
 clean:
 	rm -rf var/lianban.sqlite3* var/media var/static

@@ -1,6 +1,8 @@
 """The shared cast: one user per role, two departments, and an outsider who must get 404."""
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from accounts.models import Role, User
 from directory.models import Department, Enterprise, Person
@@ -20,6 +22,10 @@ def _fast_and_isolated(settings, tmp_path):
     from workdays import service
 
     service.invalidate()  # a rolled-back test leaves no signal behind to do it
+    yield
+    # The test client runs requests in this thread: an English request would leave English
+    # active for the next test (a management command's messages, say).
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

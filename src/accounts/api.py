@@ -1,5 +1,7 @@
 from ninja import Router, Schema
 
+from lianban.schemas import SIGNED_IN
+
 router = Router(tags=["账户 accounts"])
 
 
@@ -10,7 +12,7 @@ class MeOut(Schema):
     department: str | None
 
 
-@router.get("/me", response=MeOut, summary="当前用户")
+@router.get("/me", response={200: MeOut, **SIGNED_IN}, summary="当前用户")
 def me(request):
     """Who the session or the bearer token acts as."""
     user = request.auth

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianban import clock
+from lianban.validators import TextField
 
 from . import security
 from .models import LoginAttempt
@@ -57,7 +58,7 @@ class AdminLoginForm(ThrottledLogin, AdminAuthenticationForm):
 
 
 class NewTokenForm(forms.Form):
-    name = forms.CharField(
+    name = TextField(
         label=gettext_lazy("令牌名称"),
         max_length=100,
         help_text=gettext_lazy("写明用途，例如“企业ERP对接”，便于日后识别和吊销。"),

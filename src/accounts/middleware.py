@@ -1,6 +1,6 @@
 from django.contrib.auth.models import AnonymousUser
 
-from .security import session_is_current
+from .security import log_refusal, session_is_current
 
 
 def session_generation(get_response):
@@ -13,5 +13,38 @@ def session_generation(get_response):
             session.flush()
             request.user = AnonymousUser()
         return get_response(request)
+
+    return middleware
+
+
+# Lookups anyone may make by number: a wrong number answers 404, and that is no refusal.
+_PUBLIC_LOOKUPS = ("/api/cases/progress", "/api/documents/verify")
+_GUARDED_API = ("/api/cases/", "/api/documents/")
+
+
+def _guarded(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    if match is None:  # no route at all: nothing was refused
+        return False
+    if match.namespace == "api":
+        return request.path.startswith(_GUARDED_API) and not request.path.startswith(
+            _PUBLIC_LOOKUPS
+        )
+    return match.namespace in ("cases", "documents") and match.view_name != "documents:verify"
+
+
+def refusal_log(get_response):
+    """Every 404 (not yours) and 403 (not your role's to do) of a case or document page or
+    API operation goes to the security log. Answered here, once, so that no view can forget
+    it. The line names the view and its ids (row numbers, never a person's numbers)."""
+
+    def middleware(request):
+        response = get_response(request)
+        if response.status_code in (403, 404) and _guarded(request):
+            match = request.resolver_match
+            ids = ",".join(f"{key}={value}" for key, value in sorted(match.kwargs.items()))
+            what = f"{match.view_name}:{ids}" if ids else match.view_name
+            log_refusal(request, what, status=response.status_code)
+        return response
 
     return middleware

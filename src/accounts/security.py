@@ -17,6 +17,7 @@ from django.contrib.auth import SESSION_KEY, logout
 from django.db import transaction
 from django.db.models import F, Max
 
+from directory.masking import mask_personal_numbers
 from lianban import clock
 
 from .models import LoginAttempt, SessionGeneration
@@ -58,21 +59,25 @@ def security_event(event: str, *, request=None, username: str | None = None, **f
     if username is None:
         username = _username_of(request)
     values = {"event": event, "username": username, "ip": client_ip(request), **fields}
+    # No ID or phone number in a log, even one typed as a username (PIPL; RELIABILITY.md).
+    values = {k: mask_personal_numbers(v) if isinstance(v, str) else v for k, v in values.items()}
     level = logging.WARNING if event in _WARNINGS else logging.INFO
     line = " ".join(f"{key}={_printable(value) or '-'}" for key, value in values.items())
     log.log(level, line, extra={"security": values})
 
 
-def log_refusal(request, what: str) -> None:
+def log_refusal(request, what: str, status: int | None = None) -> None:
     """Record a permission refusal (the 403 or 404 a permission check answers). `what` names
-    the thing refused, e.g. "case:42" or "tokens.revoke"."""
-    security_event(
-        "permission.refused",
-        request=request,
-        what=what,
-        method=getattr(request, "method", ""),
-        path=getattr(request, "path", ""),
-    )
+    the thing refused, e.g. "case:42" or "tokens.revoke". The path goes without its query
+    string, which may carry what a user typed."""
+    fields = {
+        "what": what,
+        "method": getattr(request, "method", ""),
+        "path": getattr(request, "path", ""),
+    }
+    if status is not None:
+        fields["status"] = status
+    security_event("permission.refused", request=request, **fields)
 
 
 # ---- login throttling ------------------------------------------------------------------

@@ -6,11 +6,14 @@ from typing import Annotated
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from ninja import Field, Form, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.models import User
 from lianban.errors import DomainError, NotFound
+from lianban.pagination import BoundedPages
+from lianban.schemas import LIST, PUBLIC_LOOKUP, READ, WRITE, Day, Id, Moment, PathId, Text
 
 from . import engine, intake, review
 from .idempotency import idempotent
@@ -20,16 +23,12 @@ router = Router(tags=["办件 cases"])
 # Ids in paths take Django's int converter: a plain {case_id} also matched "authorisations",
 # so POST /authorisations reached "/{case_id}" (GET only) and answered 405.
 
-
-class Error(Schema):
-    code: str
-    message: str
-
-
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
-# A row id in a body: a larger number than the database holds made SQLite raise OverflowError
-# inside a `pk__in` filter (a 500); it is a 422 here.
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# The longest opinion, reason or minutes the review keeps (review.MAX_TEXT): longer is refused
+# here rather than cut short there.
+LONG_TEXT = review.MAX_TEXT
+Username = Text(_l("用户名"), 150)
+# A form field with a default: `Form[...] = ""` was declared required in the schema.
+Note = Annotated[Text(_l("说明"), LONG_TEXT), Form("")]
 
 
 class TaskOut(Schema):
@@ -153,9 +152,9 @@ def _files(request) -> dict:
 # ---- reading ---------------------------------------------------------------------------
 
 
-@router.get("/", response={200: list[CaseSummary], 401: Error, 422: Error}, summary="我可见的办件")
-@paginate(PageNumberPagination, page_size=50)
-def list_cases(request, state: str | None = None):
+@router.get("/", response={200: list[CaseSummary], **LIST}, summary="我可见的办件")
+@paginate(BoundedPages, page_size=50)
+def list_cases(request, state: Text(_l("状态"), 20) | None = None):
     qs = Case.objects.visible_to(request.auth).order_by("-submitted_at", "-pk")
     if state:
         qs = qs.filter(state=state)
@@ -164,11 +163,13 @@ def list_cases(request, state: str | None = None):
 
 @router.get(
     "/tasks",
-    response={200: list[TaskOut], 401: Error, 422: Error},
+    response={200: list[TaskOut], **LIST},
     summary="我部门的审查任务，最先到期的在前",
 )
-@paginate(PageNumberPagination, page_size=50)
-def list_tasks(request, state: str | None = None, light: str | None = None):
+@paginate(BoundedPages, page_size=50)
+def list_tasks(
+    request, state: Text(_l("状态"), 20) | None = None, light: Text(_l("监察状态"), 8) | None = None
+):
     qs = (
         ReviewTask.objects.visible_to(request.auth)
         .select_related("item", "department")
@@ -181,20 +182,20 @@ def list_tasks(request, state: str | None = None, light: str | None = None):
     return [task_out(t) for t in qs]
 
 
-@router.get("/tasks/{int:task_id}", response={200: TaskOut, **ERRORS}, summary="审查任务")
-def get_task(request, task_id: int):
+@router.get("/tasks/{int:task_id}", response={200: TaskOut, **READ}, summary="审查任务")
+def get_task(request, task_id: PathId):
     return task_out(_task(request, task_id))
 
 
 @router.get(
     "/progress",
-    response={200: Progress, **ERRORS},
+    response={200: Progress, **PUBLIC_LOOKUP},
     auth=None,
     summary="公开进度查询（办件编号+查询码）",
 )
-def progress(request, number: str, code: str):
+def progress(request, number: Text(_l("办件编号"), 32), code: Text(_l("查询码"), 8)):
     case = (
-        Case.objects.filter(number=number[:32], query_code=code[:8])
+        Case.objects.filter(number=number, query_code=code)
         .select_related("lead_department")
         .first()
     )
@@ -221,15 +222,15 @@ def progress(request, number: str, code: str):
     }
 
 
-@router.get("/{int:case_id}", response={200: CaseOut, **ERRORS}, summary="办件详情")
-def get_case(request, case_id: int):
+@router.get("/{int:case_id}", response={200: CaseOut, **READ}, summary="办件详情")
+def get_case(request, case_id: PathId):
     return case_out(_case(request, case_id))
 
 
 @router.get(
-    "/{int:case_id}/events", response={200: list[EventOut], **ERRORS}, summary="办件事件（审计链）"
+    "/{int:case_id}/events", response={200: list[EventOut], **READ}, summary="办件事件（审计链）"
 )
-def case_events(request, case_id: int):
+def case_events(request, case_id: PathId):
     case = _case(request, case_id)
     return [
         {
@@ -252,15 +253,15 @@ def case_events(request, case_id: int):
 
 
 class ApplyIn(Schema):
-    title: str = Field(..., max_length=200)
+    title: Text(_l("项目名称"), 200)
     project_type: Id | None = None
-    items: list[Id] = []
-    applicant: str | None = Field(None, description="代办员代为申请时，申请人的用户名")
+    items: list[Id] = Field([], max_length=500)
+    applicant: Username | None = Field(None, description="代办员代为申请时，申请人的用户名")
 
 
 @router.post(
     "/",
-    response={200: CaseOut, **ERRORS},
+    response={200: CaseOut, **WRITE},
     summary="申请（multipart；材料字段名 material_<材料ID>）",
 )
 @idempotent
@@ -284,60 +285,70 @@ def apply(request, data: Form[ApplyIn]):
 
 class Problem(Schema):
     material: Id | None = None
-    name: str = ""
-    problem: str
+    name: Text(_l("材料名称"), 200) = ""
+    problem: Text(_l("问题"), 500)
 
 
 class NoticeIn(Schema):
-    problems: list[Problem]
+    problems: list[Problem] = Field(..., max_length=200)
 
 
 class ShortfallIn(Schema):
     material: Id
-    promise: str
-    promised_by: dt.date
+    promise: Text(_l("书面承诺"), LONG_TEXT)
+    promised_by: Day(_l("承诺补交日期"))
 
 
 class AcceptIn(Schema):
-    shortfalls: list[ShortfallIn] = []
+    shortfalls: list[ShortfallIn] = Field([], max_length=200)
 
 
 class ReasonIn(Schema):
-    reason: str = ""
+    """Suspending, refusing intake: the reason is kept up to 2,000 characters."""
+
+    reason: Text(_l("理由"), 2000) = ""
+
+
+class WithdrawIn(Schema):
+    reason: Text(_l("撤回理由"), 1000) = ""
+
+
+class FastTrackIn(Schema):
+    reason: Text(_l("特事特办理由"), 200) = ""
 
 
 class TextIn(Schema):
-    text: str = ""
+    text: Text(_l("说明"), LONG_TEXT) = ""
 
 
-@router.post("/{int:case_id}/notice", response={200: CaseOut, **ERRORS}, summary="一次性告知")
+@router.post("/{int:case_id}/notice", response={200: CaseOut, **WRITE}, summary="一次性告知")
 @idempotent
-def notice(request, case_id: int, data: NoticeIn):
+def notice(request, case_id: PathId, data: NoticeIn):
     intake.issue_notice(case_id, request.auth, [p.dict() for p in data.problems])
     return case_out(_case(request, case_id))
 
 
 @router.post(
     "/{int:case_id}/supply",
-    response={200: CaseOut, **ERRORS},
+    response={200: CaseOut, **WRITE},
     summary="按一次性告知补正（multipart）",
 )
 @idempotent
-def supply(request, case_id: int, note: Form[str] = ""):
+def supply(request, case_id: PathId, note: Note = ""):
     intake.supply_notice(case_id, request.auth, _files(request), note)
     return case_out(_case(request, case_id))
 
 
-@router.post("/{int:case_id}/accept", response={200: CaseOut, **ERRORS}, summary="受理（可容缺）")
+@router.post("/{int:case_id}/accept", response={200: CaseOut, **WRITE}, summary="受理（可容缺）")
 @idempotent
-def accept(request, case_id: int, data: AcceptIn):
+def accept(request, case_id: PathId, data: AcceptIn):
     intake.accept(case_id, request.auth, shortfalls=[s.dict() for s in data.shortfalls])
     return case_out(_case(request, case_id))
 
 
-@router.post("/{int:case_id}/refuse", response={200: CaseOut, **ERRORS}, summary="不予受理")
+@router.post("/{int:case_id}/refuse", response={200: CaseOut, **WRITE}, summary="不予受理")
 @idempotent
-def refuse(request, case_id: int, data: ReasonIn):
+def refuse(request, case_id: PathId, data: ReasonIn):
     intake.refuse_intake(case_id, request.auth, data.reason)
     return case_out(_case(request, case_id))
 
@@ -345,41 +356,41 @@ def refuse(request, case_id: int, data: ReasonIn):
 # ---- the case as a whole ---------------------------------------------------------------
 
 
-@router.post("/{int:case_id}/withdraw", response={200: CaseOut, **ERRORS}, summary="撤回申请")
+@router.post("/{int:case_id}/withdraw", response={200: CaseOut, **WRITE}, summary="撤回申请")
 @idempotent
-def withdraw(request, case_id: int, data: ReasonIn):
+def withdraw(request, case_id: PathId, data: WithdrawIn):
     engine.withdraw(case_id, request.auth, data.reason)
     return case_out(_case(request, case_id))
 
 
-@router.post("/{int:case_id}/suspend", response={200: CaseOut, **ERRORS}, summary="中止")
+@router.post("/{int:case_id}/suspend", response={200: CaseOut, **WRITE}, summary="中止")
 @idempotent
-def suspend(request, case_id: int, data: ReasonIn):
+def suspend(request, case_id: PathId, data: ReasonIn):
     engine.suspend(case_id, request.auth, data.reason)
     return case_out(_case(request, case_id))
 
 
-@router.post("/{int:case_id}/resume", response={200: CaseOut, **ERRORS}, summary="恢复")
+@router.post("/{int:case_id}/resume", response={200: CaseOut, **WRITE}, summary="恢复")
 @idempotent
-def resume(request, case_id: int):
+def resume(request, case_id: PathId):
     engine.resume(case_id, request.auth)
     return case_out(_case(request, case_id))
 
 
-@router.post("/{int:case_id}/fast-track", response={200: CaseOut, **ERRORS}, summary="特事特办")
+@router.post("/{int:case_id}/fast-track", response={200: CaseOut, **WRITE}, summary="特事特办")
 @idempotent
-def fast_track(request, case_id: int, data: ReasonIn):
+def fast_track(request, case_id: PathId, data: FastTrackIn):
     engine.set_fast_track(case_id, request.auth, data.reason)
     return case_out(_case(request, case_id))
 
 
 class AgentIn(Schema):
-    agent: str
+    agent: Username
 
 
-@router.post("/{int:case_id}/agent", response={200: CaseOut, **ERRORS}, summary="指定代办员")
+@router.post("/{int:case_id}/agent", response={200: CaseOut, **WRITE}, summary="指定代办员")
 @idempotent
-def assign_agent(request, case_id: int, data: AgentIn):
+def assign_agent(request, case_id: PathId, data: AgentIn):
     agent = User.objects.filter(username=data.agent).first()
     if agent is None:
         raise DomainError(_("该代办员没有申请人的有效授权。"), code="not_authorised", field="agent")
@@ -387,9 +398,9 @@ def assign_agent(request, case_id: int, data: AgentIn):
     return case_out(_case(request, case_id))
 
 
-@router.post("/{int:case_id}/decide", response={200: CaseOut, **ERRORS}, summary="作出办件决定")
+@router.post("/{int:case_id}/decide", response={200: CaseOut, **WRITE}, summary="作出办件决定")
 @idempotent
-def decide(request, case_id: int, data: TextIn):
+def decide(request, case_id: PathId, data: TextIn):
     engine.decide(case_id, request.auth, data.text)
     return case_out(_case(request, case_id))
 
@@ -398,79 +409,79 @@ def decide(request, case_id: int, data: TextIn):
 
 
 class ApproveIn(Schema):
-    opinion: str = ""
-    conditions: str = ""
-    result_number: str = ""
+    opinion: Text(_l("审查意见"), LONG_TEXT) = ""
+    conditions: Text(_l("许可条件"), LONG_TEXT) = ""
+    result_number: Text(_l("证照编号"), 64) = ""
 
 
 class OpinionIn(Schema):
-    opinion: str
+    opinion: Text(_l("审查意见"), LONG_TEXT)
 
 
 class SupplementIn(Schema):
-    reason: str
-    materials: list[Id] = []
+    reason: Text(_l("补正内容"), LONG_TEXT)
+    materials: list[Id] = Field([], max_length=500)
 
 
 class PauseIn(Schema):
-    kind: str
-    reason: str
+    kind: Text(_l("不计时类型"), 16)
+    reason: Text(_l("原因"), LONG_TEXT)
 
 
 @router.post(
-    "/tasks/{int:task_id}/approve", response={200: TaskOut, **ERRORS}, summary="准予（可附条件）"
+    "/tasks/{int:task_id}/approve", response={200: TaskOut, **WRITE}, summary="准予（可附条件）"
 )
 @idempotent
-def approve_task(request, task_id: int, data: ApproveIn):
+def approve_task(request, task_id: PathId, data: ApproveIn):
     review.approve_task(task_id, request.auth, **data.dict())
     return task_out(_task(request, task_id))
 
 
 @router.post(
-    "/tasks/{int:task_id}/refuse", response={200: TaskOut, **ERRORS}, summary="不予（提交联席会议）"
+    "/tasks/{int:task_id}/refuse", response={200: TaskOut, **WRITE}, summary="不予（提交联席会议）"
 )
 @idempotent
-def refuse_task(request, task_id: int, data: OpinionIn):
+def refuse_task(request, task_id: PathId, data: OpinionIn):
     review.refuse_task(task_id, request.auth, opinion=data.opinion)
     return task_out(_task(request, task_id))
 
 
 @router.post(
     "/tasks/{int:task_id}/supplement",
-    response={200: TaskOut, **ERRORS},
+    response={200: TaskOut, **WRITE},
     summary="要求补正（暂停计时）",
 )
 @idempotent
-def request_supplement(request, task_id: int, data: SupplementIn):
+def request_supplement(request, task_id: PathId, data: SupplementIn):
     review.request_supplement(task_id, request.auth, reason=data.reason, materials=data.materials)
     return task_out(_task(request, task_id))
 
 
 @router.post(
     "/tasks/{int:task_id}/supply",
-    response={200: TaskOut, **ERRORS},
+    response={200: TaskOut, **WRITE},
     summary="提交补正（multipart）",
 )
 @idempotent
-def supply_supplement(request, task_id: int, note: Form[str] = ""):
+def supply_supplement(request, task_id: PathId, note: Note = ""):
     review.supply_supplement(task_id, request.auth, files=_files(request), note=note)
     return task_out(_task(request, task_id))
 
 
 @router.post(
     "/tasks/{int:task_id}/pause",
-    response={200: TaskOut, **ERRORS},
+    response={200: TaskOut, **WRITE},
     summary="不计时（听证、检验检测、专家评审）",
 )
 @idempotent
-def pause_task(request, task_id: int, data: PauseIn):
+def pause_task(request, task_id: PathId, data: PauseIn):
     review.exclude_time(task_id, request.auth, kind=data.kind, reason=data.reason)
     return task_out(_task(request, task_id))
 
 
-@router.post("/tasks/{int:task_id}/resume", response={200: TaskOut, **ERRORS}, summary="恢复计时")
+@router.post("/tasks/{int:task_id}/resume", response={200: TaskOut, **WRITE}, summary="恢复计时")
 @idempotent
-def resume_task(request, task_id: int):
+def resume_task(request, task_id: PathId):
     review.resume_clock(task_id, request.auth)
     return task_out(_task(request, task_id))
 
@@ -479,9 +490,9 @@ def resume_task(request, task_id: int):
 
 
 class ConveneIn(Schema):
-    scheduled_for: dt.datetime
-    place: str = ""
-    task_ids: list[Id] = []
+    scheduled_for: Moment(_l("会议时间"))
+    place: Text(_l("地点"), 100) = ""
+    task_ids: list[Id] = Field([], max_length=500)
 
 
 class MeetingOut(Schema):
@@ -494,15 +505,19 @@ class MeetingOut(Schema):
 
 class ResolutionIn(Schema):
     approve: bool
-    text: str
-    conditions: str = ""
+    text: Text(_l("决议"), LONG_TEXT)
+    conditions: Text(_l("许可条件"), LONG_TEXT) = ""
+
+
+# Keys are department ids (attendance, opinions) and task ids (resolutions), as text.
+Key = Text(_l("编号"), 20)
 
 
 class RecordIn(Schema):
-    attendance: dict[str, str] = {}
-    opinions: dict[str, str] = {}
-    resolutions: dict[str, ResolutionIn]
-    minutes: str = ""
+    attendance: dict[Key, Text(_l("出席情况"), 16)] = Field({}, max_length=500)
+    opinions: dict[Key, Text(_l("部门意见"), LONG_TEXT)] = Field({}, max_length=500)
+    resolutions: dict[Key, ResolutionIn] = Field(..., max_length=500)
+    minutes: Text(_l("会议纪要"), LONG_TEXT) = ""
 
 
 def meeting_out(meeting: JointMeeting) -> dict:
@@ -515,11 +530,9 @@ def meeting_out(meeting: JointMeeting) -> dict:
     }
 
 
-@router.post(
-    "/{int:case_id}/meetings", response={200: MeetingOut, **ERRORS}, summary="召集联席会议"
-)
+@router.post("/{int:case_id}/meetings", response={200: MeetingOut, **WRITE}, summary="召集联席会议")
 @idempotent
-def convene(request, case_id: int, data: ConveneIn):
+def convene(request, case_id: PathId, data: ConveneIn):
     meeting = review.convene_meeting(
         case_id,
         request.auth,
@@ -532,11 +545,11 @@ def convene(request, case_id: int, data: ConveneIn):
 
 @router.post(
     "/meetings/{int:meeting_id}/record",
-    response={200: MeetingOut, **ERRORS},
+    response={200: MeetingOut, **WRITE},
     summary="记录联席会议及决议",
 )
 @idempotent
-def record(request, meeting_id: int, data: RecordIn):
+def record(request, meeting_id: PathId, data: RecordIn):
     attendance = {**data.attendance, "opinions": data.opinions}
     meeting = review.record_meeting(
         meeting_id,
@@ -567,7 +580,7 @@ def authorisation_out(a: Authorisation) -> dict:
     }
 
 
-@router.post("/authorisations", response={200: AuthorisationOut, **ERRORS}, summary="授权代办员")
+@router.post("/authorisations", response={200: AuthorisationOut, **WRITE}, summary="授权代办员")
 @idempotent
 def authorise(request, data: AgentIn):
     agent = User.objects.filter(username=data.agent).first()
@@ -578,9 +591,9 @@ def authorise(request, data: AgentIn):
 
 @router.post(
     "/authorisations/{int:authorisation_id}/revoke",
-    response={200: AuthorisationOut, **ERRORS},
+    response={200: AuthorisationOut, **WRITE},
     summary="撤销代办授权",
 )
 @idempotent
-def revoke(request, authorisation_id: int):
+def revoke(request, authorisation_id: PathId):
     return authorisation_out(engine.revoke_authorisation(request.auth, authorisation_id))

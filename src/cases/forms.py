@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from lianban.validators import DateField, DateTimeField, TextField
 
 from .models import Light, MeetingParticipant, TaskPause, TaskState
 
@@ -48,7 +49,7 @@ class MaterialUploads(forms.Form):
 
 
 class ApplyForm(MaterialUploads):
-    title = forms.CharField(label=_("项目名称"), max_length=200)
+    title = TextField(label=_("项目名称"), max_length=200)
     applicant = forms.ModelChoiceField(
         label=_("委托申请人"), queryset=User.objects.none(), required=False
     )
@@ -68,7 +69,7 @@ class ApplyForm(MaterialUploads):
 
 
 class SupplyForm(MaterialUploads):
-    note = forms.CharField(
+    note = TextField(
         label=_("补正说明"), required=False, max_length=500, widget=forms.Textarea(attrs=TEXT)
     )
 
@@ -78,11 +79,11 @@ class ConfirmForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("理由"), max_length=2000, widget=forms.Textarea(attrs=TEXT))
+    reason = TextField(label=_("理由"), max_length=2000, widget=forms.Textarea(attrs=TEXT))
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("撤回理由"), required=False, max_length=1000, widget=forms.Textarea(attrs=TEXT)
     )
 
@@ -96,7 +97,7 @@ class IntakeForm(forms.Form):
         choices=[(ACCEPT, _("受理")), (NOTICE, _("一次性告知")), (REFUSE, _("不予受理"))],
         widget=forms.HiddenInput,
     )
-    reason = forms.CharField(
+    reason = TextField(
         label=_("不予受理的理由"),
         required=False,
         max_length=2000,
@@ -113,7 +114,7 @@ class IntakeForm(forms.Form):
             self.fields[f"faulty_{m.pk}"] = forms.BooleanField(
                 label=_("缺少或有误"), required=False, initial=missing
             )
-            self.fields[f"problem_{m.pk}"] = forms.CharField(
+            self.fields[f"problem_{m.pk}"] = TextField(
                 label=_("问题说明"),
                 required=False,
                 max_length=500,
@@ -122,10 +123,10 @@ class IntakeForm(forms.Form):
             self.fields[f"shortfall_{m.pk}"] = forms.BooleanField(
                 label=_("容缺受理"), required=False
             )
-            self.fields[f"promise_{m.pk}"] = forms.CharField(
+            self.fields[f"promise_{m.pk}"] = TextField(
                 label=_("书面承诺"), required=False, max_length=1000
             )
-            self.fields[f"promised_by_{m.pk}"] = forms.DateField(
+            self.fields[f"promised_by_{m.pk}"] = DateField(
                 label=_("承诺补交日期"),
                 required=False,
                 widget=forms.DateInput(attrs={"type": "date"}),
@@ -194,23 +195,23 @@ class IntakeForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    opinion = forms.CharField(
+    opinion = TextField(
         label=_("审查意见"), required=False, max_length=4000, widget=forms.Textarea(attrs=TEXT)
     )
-    conditions = forms.CharField(
+    conditions = TextField(
         label=_("许可条件"), required=False, max_length=4000, widget=forms.Textarea(attrs=TEXT)
     )
-    result_number = forms.CharField(label=_("证照编号"), required=False, max_length=64)
+    result_number = TextField(label=_("证照编号"), required=False, max_length=64)
 
 
 class RefuseForm(forms.Form):
-    opinion = forms.CharField(
+    opinion = TextField(
         label=_("不予许可的理由"), max_length=4000, widget=forms.Textarea(attrs=TEXT)
     )
 
 
 class SupplementRequestForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("需要补正的内容"), max_length=4000, widget=forms.Textarea(attrs=TEXT)
     )
     materials = forms.MultipleChoiceField(
@@ -231,9 +232,7 @@ class ExcludeTimeForm(forms.Form):
             (TaskPause.Kind.EXPERT, TaskPause.Kind.EXPERT.label),
         ],
     )
-    reason = forms.CharField(
-        label=_("不计时的原因"), max_length=4000, widget=forms.Textarea(attrs=TEXT)
-    )
+    reason = TextField(label=_("不计时的原因"), max_length=4000, widget=forms.Textarea(attrs=TEXT))
 
 
 class TaskFilterForm(forms.Form):
@@ -271,18 +270,18 @@ class BoardFilterForm(forms.Form):
 
 
 class DecideForm(forms.Form):
-    text = forms.CharField(
+    text = TextField(
         label=_("决定说明"), required=False, max_length=4000, widget=forms.Textarea(attrs=TEXT)
     )
 
 
 class ConveneForm(forms.Form):
-    scheduled_for = forms.DateTimeField(
+    scheduled_for = DateTimeField(
         label=_("会议时间"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    place = forms.CharField(label=_("地点"), required=False, max_length=100)
+    place = TextField(label=_("地点"), required=False, max_length=100)
     tasks = forms.MultipleChoiceField(
         label=_("提交会议的事项"), widget=forms.CheckboxSelectMultiple
     )
@@ -307,7 +306,7 @@ class RecordMeetingForm(forms.Form):
         ),
     ]
     APPROVE, REFUSE = "approve", "refuse"
-    minutes = forms.CharField(
+    minutes = TextField(
         label=_("会议纪要"), required=False, max_length=4000, widget=forms.Textarea(attrs=TEXT)
     )
 
@@ -322,7 +321,7 @@ class RecordMeetingForm(forms.Form):
                 initial=MeetingParticipant.Attendance.ATTENDED,
                 widget=forms.RadioSelect,
             )
-            self.fields[f"opinion_{p.department_id}"] = forms.CharField(
+            self.fields[f"opinion_{p.department_id}"] = TextField(
                 label=_("意见内容"), required=False, max_length=4000
             )
         for t in self.tasks:
@@ -331,10 +330,10 @@ class RecordMeetingForm(forms.Form):
                 choices=[(self.APPROVE, _("准予")), (self.REFUSE, _("不予"))],
                 widget=forms.RadioSelect,
             )
-            self.fields[f"text_{t.pk}"] = forms.CharField(
+            self.fields[f"text_{t.pk}"] = TextField(
                 label=_("决议"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
             )
-            self.fields[f"conditions_{t.pk}"] = forms.CharField(
+            self.fields[f"conditions_{t.pk}"] = TextField(
                 label=_("许可条件"), required=False, max_length=4000
             )
 
@@ -385,7 +384,7 @@ class RecordMeetingForm(forms.Form):
 
 
 class AgentSearchForm(forms.Form):
-    q = forms.CharField(label=_("代办员用户名"), required=False, max_length=150)
+    q = TextField(label=_("代办员用户名"), required=False, max_length=150)
 
 
 class AuthoriseForm(forms.Form):

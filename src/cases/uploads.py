@@ -8,9 +8,11 @@ the CaseMaterial row records. The engine deletes stored files again if its trans
 import datetime as dt
 import hashlib
 import os
+import re
 import secrets
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path, PurePosixPath
@@ -31,7 +33,17 @@ _SIGNATURES = [
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
     (b"PK\x03\x04", "application/ofd", ".ofd"),
 ]
-_PDF_ACTIVE = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/OpenAction /JavaScript")
+# What can act when a PDF is opened: scripts, launching programs, submitting or importing
+# data, embedded files and media, XFA forms, additional actions (/AA), and an /OpenAction
+# that is an action dictionary (a plain page destination, [3 0 R /Fit], is harmless). Names
+# may be written with #xx escapes (/J#61vaScript) and may hide in compressed object streams.
+_PDF_ACTIVE = re.compile(
+    rb"/(?:JavaScript|JS|Launch|SubmitForm|ImportData|EmbeddedFiles?|RichMedia|XFA|AA)"
+    rb"(?![A-Za-z0-9])|/OpenAction\s*<<"
+)
+_PDF_STREAM = re.compile(rb"(?<![A-Za-z])stream\r?\n")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_INFLATE_BUDGET = 64 * 1024 * 1024  # bytes inflated from object streams, in all
 _MAX_OFD_EXPANSION = 50
 
 
@@ -52,7 +64,7 @@ def clean_name(name: str) -> str:
     """A display name without path parts or control characters; never used as a path."""
     name = PurePosixPath((name or "").replace("\\", "/")).name
     name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
-    return name[:150] or "file"
+    return name[:150] if name.strip(".") else "file"
 
 
 def _fail(message: str, field: str) -> DomainError:
@@ -77,13 +89,50 @@ def check_upload(uploaded, *, field: str = "file") -> CheckedUpload:
             field,
         )
     content_type, ext = match
-    if content_type == "application/pdf" and any(token in content for token in _PDF_ACTIVE):
+    if content_type == "application/pdf" and pdf_is_active(content):
         raise _fail(
             _("文件“%(name)s”含有脚本或嵌入内容，出于安全原因不予接收。") % {"name": name}, field
         )
     if content_type == "application/ofd":
         _check_ofd(content, name, field)
     return CheckedUpload(name, content, content_type, ext, hashlib.sha256(content).hexdigest())
+
+
+def pdf_is_active(content: bytes) -> bool:
+    """Whether the PDF holds anything that acts when it is opened (see _PDF_ACTIVE). Stream
+    data is skipped (image bytes would match by chance), except object streams, which hold
+    dictionaries and are inflated within a budget; a stream that will not inflate is
+    suspicious enough to refuse."""
+    budget = _PDF_INFLATE_BUDGET
+    pos = 0
+    while True:
+        start = _PDF_STREAM.search(content, pos)
+        head = content[pos : start.start() if start else len(content)]
+        if _PDF_ACTIVE.search(_unescape_names(head)):
+            return True
+        if start is None:
+            return False
+        end = content.find(b"endstream", start.end())
+        end = len(content) if end < 0 else end
+        dictionary = _unescape_names(head[max(head.rfind(b"obj"), len(head) - 4096) :])
+        if b"/ObjStm" in dictionary:
+            data = content[start.end() : end]
+            if b"/FlateDecode" in dictionary:
+                try:
+                    inflater = zlib.decompressobj()
+                    data = inflater.decompress(data, budget)
+                except zlib.error:
+                    return True
+                budget -= len(data)
+                if budget <= 0:
+                    return True
+            if _PDF_ACTIVE.search(_unescape_names(data)):
+                return True
+        pos = end + len(b"endstream")
+
+
+def _unescape_names(data: bytes) -> bytes:
+    return _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), data)
 
 
 def _check_ofd(content: bytes, name: str, field: str) -> None:

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
 from django.db.models import Case as Switch
 from django.db.models import Count, F, Q, When
@@ -23,7 +24,8 @@ from accounts import permissions as rules
 from accounts.models import Role, User
 from catalog.models import ApprovalItem, Material, ProjectType
 from directory.masking import mask_id_number, mask_phone
-from lianban.errors import DomainError, NotFound
+from lianban.errors import DomainError, NotFound, PermissionDenied
+from lianban.validators import query_text
 
 from . import engine, intake, review
 from .events import verify_all
@@ -62,7 +64,7 @@ from .models import (
 
 PER_PAGE = 20
 # Shown in the browser; anything else is downloaded (never rendered as a page of ours).
-INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+KNOWN_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
 EVENT_LABELS = {
     "applied": gettext_lazy("提交申请"),
@@ -128,11 +130,15 @@ def is_window(user) -> bool:
 
 
 def attempt(form, call):
-    """Run an engine call. A DomainError lands beside its field (ok is False); a NotFound is a 404."""
+    """Run an engine call. A DomainError lands beside its field (ok is False); a NotFound is a
+    404, and a PermissionDenied (the case is visible, the action not the user's) a 403: the
+    page offers such a user no form, so no one is left to correct anything."""
     try:
         return True, call()
     except NotFound:
         raise Http404 from None
+    except PermissionDenied as error:
+        raise Forbidden(str(error.message)) from None
     except DomainError as error:
         put_error(form, error)
         return False, None
@@ -353,7 +359,7 @@ def apply(request):
 
 
 def _choose(request):
-    q = request.GET.get("q", "").strip()[:100]
+    q = query_text(request.GET.get("q", ""))
     items = ApprovalItem.objects.filter(is_active=True).select_related("department")
     if q:
         items = items.filter(
@@ -486,7 +492,12 @@ def withdraw(request, pk):
         if ok:
             messages.success(request, _("申请已撤回。"))
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/withdraw.html", {"case": case, "form": form})
+    return render(
+        request,
+        "cases/withdraw.html",
+        {"case": case, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST
@@ -567,20 +578,20 @@ def supply_shortfall(request, pk, shortfall_pk):
 
 @login_required
 def material_file(request, pk):
-    """A paper of a case, to those who may see the case: PDFs and images open in the browser,
-    anything else downloads; the content type is never sniffed."""
+    """A paper of a case, to those who may see the case, always as a download (an uploaded file
+    is never rendered by our origin); the content type is never sniffed."""
     material = get_object_or_404(
         CaseMaterial.objects.filter(case__in=Case.objects.visible_to(request.user)), pk=pk
     )
-    inline = material.content_type in INLINE_TYPES
+    known = material.content_type in KNOWN_TYPES
     response = FileResponse(
         material.file.open("rb"),
-        content_type=material.content_type if inline else "application/octet-stream",
-        as_attachment=not inline,
+        content_type=material.content_type if known else "application/octet-stream",
+        as_attachment=True,
         filename=material.original_name,
     )
     response["X-Content-Type-Options"] = "nosniff"
-    # The browser's own viewer shows the file; no page of ours runs beside it.
+    # Should a browser show it anyway, no page of ours runs beside it.
     response["Content-Security-Policy"] = (
         "default-src 'none'; img-src 'self'; object-src 'self'; style-src 'unsafe-inline'; "
         "frame-ancestors 'none'"

@@ -4,11 +4,14 @@ as {code, message} like every other router (lianban/api.py)."""
 import datetime as dt
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from lianban import clock
 from lianban.errors import DomainError
+from lianban.pagination import BoundedPages
+from lianban.schemas import PUBLIC, PUBLIC_LOOKUP, Day, Id, PathId, Text, errors
 from workdays.calendar import UnscheduledYear
 
 from . import guide
@@ -18,11 +21,6 @@ from .models import ApprovalItem, ProjectType
 from .records import Limit, normalise_code
 
 router = Router(tags=["事项清单 catalog"])
-
-
-class Error(Schema):
-    code: str
-    message: str
 
 
 class LimitOut(Schema):
@@ -126,19 +124,19 @@ def _summary(item: ApprovalItem) -> dict:
 
 @router.get(
     "/items",
-    response={200: list[ItemSummary], 422: Error},
+    response={200: list[ItemSummary], **PUBLIC},
     auth=None,
     summary="事项列表（按名称、部门查询）",
 )
-@paginate(PageNumberPagination, page_size=20)
-def items(request, q: str = "", department: str = ""):
-    return [_summary(i) for i in guide.search_items(q[:100], department[:32])]
+@paginate(BoundedPages, page_size=20)
+def items(request, q: Text(_l("关键词"), 100) = "", department: Text(_l("部门编码"), 32) = ""):
+    return [_summary(i) for i in guide.search_items(q, department)]
 
 
 @router.get(
-    "/items/{code}", response={200: ItemDetail, 404: Error}, auth=None, summary="事项办事指南"
+    "/items/{code}", response={200: ItemDetail, **PUBLIC_LOOKUP}, auth=None, summary="事项办事指南"
 )
-def item(request, code: str):
+def item(request, code: Text(_l("事项编码"), 64)):
     found = guide.get_item(code)
     papers = guide.item_papers(found)
     return {
@@ -193,23 +191,28 @@ def project_types(request):
 
 @router.get(
     "/project-types/{int:pk}",
-    response={200: ProjectTypeOut, 404: Error},
+    response={200: ProjectTypeOut, **PUBLIC_LOOKUP},
     auth=None,
     summary="项目类型详情",
 )
-def project_type(request, pk: int):
+def project_type(request, pk: PathId):
     return _project(guide.get_project_type(pk))
 
 
 @router.get(
     "/plan",
-    response={200: PlanOut, 400: Error, 404: Error, 422: Error},
+    response={200: PlanOut, **errors(400, 404, 422)},
     auth=None,
     summary="并联审批排期",
     description="按项目类型（project_type，编号）或事项编码（items，逗号分隔）排期；"
     "start 缺省为今天。",
 )
-def plan(request, project_type: int | None = None, items: str = "", start: dt.date | None = None):
+def plan(
+    request,
+    project_type: Id | None = None,
+    items: Text(_l("事项编码"), 5000) = "",
+    start: Day(_l("开始日期")) | None = None,
+):
     day = start or clock.today()
     codes = [normalise_code(c) for c in split_list(items)][:500]
     try:

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from lianban.errors import NotFound
+from lianban.validators import query_text
 from workdays.service import current_calendar
 
 from .models import ApprovalItem, Material, ProjectType
@@ -17,7 +18,8 @@ from .store import load_catalog
 def search_items(q: str = "", department: str = "") -> QuerySet[ApprovalItem]:
     """Active items by a word of their name or code, and by department code."""
     items = ApprovalItem.objects.filter(is_active=True).select_related("department")
-    for word in (q or "").split()[:5]:
+    q, department = query_text(q), query_text(department, max_length=32)
+    for word in q.split()[:5]:
         items = items.filter(Q(name__icontains=word) | Q(code__iexact=word))
     if department:
         items = items.filter(department__code=department)
@@ -25,6 +27,8 @@ def search_items(q: str = "", department: str = "") -> QuerySet[ApprovalItem]:
 
 
 def get_item(code: str) -> ApprovalItem:
+    if code != query_text(code, max_length=64):  # no code has controls or outer spaces
+        raise NotFound(_("事项不存在。"))
     item = (
         ApprovalItem.objects.filter(code=code, is_active=True).select_related("department").first()
     )

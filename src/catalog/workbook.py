@@ -13,17 +13,26 @@ reader takes off again, so an export reads back exactly.
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import unicodedata
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from zipfile import BadZipFile
+from xml.etree.ElementTree import ParseError, iterparse
+from zipfile import BadZipFile, ZipFile
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 ERROR = "error"
 WARNING = "warning"
+# A county's catalog has hundreds of items, not tens of thousands; a bigger file is a mistake
+# or an attack, refused before it is read whole. An .xlsx is a zip: its declared unpacked size
+# is checked before anything is unpacked (zipfile never unpacks more than an entry declares).
+MAX_ROWS = 5_000
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_CSV_BYTES = 10 * 1024 * 1024
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
 
@@ -212,6 +221,8 @@ def read(path) -> Workbook:
         tables = _read_csv_dir(path, book)
     elif path.suffix.lower() == ".xlsx" and path.is_file():
         tables = _read_xlsx(path, book)
+        if tables is None:
+            return book
     elif not path.exists():
         book.problems.append(Problem(_("找不到文件“%(path)s”。") % {"path": path}))
         return book
@@ -236,31 +247,94 @@ def read(path) -> Workbook:
     return book
 
 
-def _read_xlsx(path: Path, book: Workbook) -> list:
+def _read_xlsx(path: Path, book: Workbook) -> list | None:
+    """The sheets' rows, or None when the file cannot be read at all (the problem says why)."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=False)
-    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
-        book.problems.append(
-            Problem(_("无法打开工作簿“%(path)s”：%(error)s") % {"path": path.name, "error": exc})
-        )
-        return []
+        with ZipFile(path) as package:
+            unpacked = sum(info.file_size for info in package.infolist())
+            if unpacked > MAX_UNPACKED_BYTES:
+                book.problems.append(
+                    Problem(
+                        _("工作簿“%(path)s”解压后超过 %(mb)d MB，不是一份事项清单，未读取。")
+                        % {"path": path.name, "mb": MAX_UNPACKED_BYTES // (1024 * 1024)}
+                    )
+                )
+                return None
+            if _crowded_sheet(package):
+                book.problems.append(_too_many_rows(""))
+                return None
+    except (BadZipFile, OSError, ValueError, EOFError, zlib.error, ParseError):
+        book.problems.append(Problem(_broken(path)))
+        return None
     tables = []
     try:
-        for ws in wb.worksheets:
-            key = _SHEET_NAMES.get(_canonical(ws.title))
-            if key is None:
-                book.problems.append(
-                    Problem(_("未识别的工作表，已忽略。"), sheet=ws.title, level=WARNING)
-                )
-                continue
-            rows = [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-            tables.append((ws.title, key, rows))
-    finally:
-        wb.close()
+        wb = load_workbook(path, read_only=True, data_only=False)
+        try:
+            for ws in wb.worksheets:
+                key = _SHEET_NAMES.get(_canonical(ws.title))
+                if key is None:
+                    book.problems.append(
+                        Problem(_("未识别的工作表，已忽略。"), sheet=ws.title, level=WARNING)
+                    )
+                    continue
+                rows = []
+                for row in ws.iter_rows(values_only=True):
+                    if len(rows) > MAX_ROWS:  # the header and MAX_ROWS rows are allowed
+                        book.problems.append(_too_many_rows(ws.title))
+                        return None
+                    rows.append([cell_text(v) for v in row])
+                tables.append((ws.title, key, rows))
+        finally:
+            wb.close()
+    except (
+        InvalidFileException,
+        BadZipFile,
+        OSError,
+        KeyError,
+        ValueError,
+        EOFError,
+        zlib.error,
+        ParseError,
+        TypeError,
+    ):  # a broken package, whatever openpyxl raises
+        book.problems.append(Problem(_broken(path)))
+        return None
     return tables
+
+
+def _crowded_sheet(package: ZipFile) -> bool:
+    """Whether a worksheet has more than MAX_ROWS rows, counted by streaming its
+    XML up to the limit (openpyxl would parse a sheet whole to learn its size)."""
+    for name in package.namelist():
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        rows = 0
+        with package.open(name) as part:
+            # expat (2.4+) refuses entity amplification ("billion laughs"); no DTD is loaded.
+            for _event, element in iterparse(part, events=("end",)):  # noqa: S314
+                if element.tag.endswith("}row") or element.tag == "row":
+                    rows += 1
+                    element.clear()
+                    if rows > MAX_ROWS + 1:  # the header and MAX_ROWS rows are allowed
+                        return True
+    return False
+
+
+def _broken(path: Path) -> str:
+    return _(
+        "无法打开工作簿“%(path)s”：文件已损坏或不是 .xlsx 工作簿，请在 Excel 中另存为 .xlsx 后重试。"
+    ) % {"path": path.name}
+
+
+def _too_many_rows(sheet: str) -> Problem:
+    return Problem(
+        _("有工作表超过 %(limit)d 行，不是一份事项清单，未导入；请检查是否选错了文件。")
+        % {"limit": MAX_ROWS},
+        sheet=sheet,
+    )
 
 
 def _read_csv_dir(path: Path, book: Workbook) -> list:
@@ -272,12 +346,46 @@ def _read_csv_dir(path: Path, book: Workbook) -> list:
                 Problem(_("未识别的文件，已忽略。"), sheet=file.name, level=WARNING)
             )
             continue
+        if file.stat().st_size > MAX_CSV_BYTES:
+            book.problems.append(
+                Problem(
+                    _("文件超过 %(mb)d MB，不是一份事项清单，未读取。")
+                    % {"mb": MAX_CSV_BYTES // (1024 * 1024)},
+                    sheet=file.name,
+                )
+            )
+            continue
         data = file.read_bytes()
+        if b"\x00" in data:
+            book.problems.append(
+                Problem(
+                    _(
+                        "文件含有空字节（NUL），不是文本格式的 CSV；请在 Excel 中另存为“CSV UTF-8”。"
+                    ),
+                    sheet=file.name,
+                )
+            )
+            continue
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            text = data.decode("gb18030", errors="replace")  # what Excel saves in Chinese Windows
-        tables.append((file.stem, key, list(csv.reader(io.StringIO(text, newline="")))))
+            try:
+                text = data.decode("gb18030")  # what Excel saves in Chinese Windows
+            except UnicodeDecodeError:
+                book.problems.append(
+                    Problem(
+                        _(
+                            "无法识别文件的编码（既不是 UTF-8 也不是 GB18030）；请另存为“CSV UTF-8”。"
+                        ),
+                        sheet=file.name,
+                    )
+                )
+                continue
+        rows = list(itertools.islice(csv.reader(io.StringIO(text, newline="")), MAX_ROWS + 2))
+        if len(rows) > MAX_ROWS + 1:
+            book.problems.append(_too_many_rows(file.name))
+            continue
+        tables.append((file.stem, key, rows))
     return tables
 
 

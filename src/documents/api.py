@@ -7,10 +7,12 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from lianban.errors import DomainError
+from lianban.schemas import PUBLIC, READ, WRITE, PathId, Text, errors
 
 from . import issuing, verify
 from .models import ApprovalDocument
@@ -39,7 +41,7 @@ class DocumentOut(Schema):
 
 
 class RevokeIn(Schema):
-    reason: str
+    reason: Text(_l("撤销理由"), issuing.REASON_MAX)
     reissue: bool = False
 
 
@@ -90,12 +92,19 @@ def _verdict(verdict: verify.Verdict) -> dict:
     }
 
 
-@router.get("/verify", auth=None, response=VerdictOut, summary="按文号核验（公开）")
-def verify_by_number(request, number: str):
+@router.get(
+    "/verify", auth=None, response={200: VerdictOut, **PUBLIC}, summary="按文号核验（公开）"
+)
+def verify_by_number(request, number: Text(_l("文号"), 100)):
     return _verdict(verify.verify_number(number))
 
 
-@router.post("/verify", auth=None, response=VerdictOut, summary="上传文件核验（公开）")
+@router.post(
+    "/verify",
+    auth=None,
+    response={200: VerdictOut, **errors(400, 422)},
+    summary="上传文件核验（公开）",
+)
 def verify_by_file(request, file: File[UploadedFile]):
     if file.size > verify.MAX_UPLOAD_BYTES:
         raise DomainError(
@@ -110,20 +119,24 @@ def verify_by_file(request, file: File[UploadedFile]):
         raise DomainError(str(exc), code="bad_upload", field="file") from None
 
 
-@router.get("/{int:document_id}", response=DocumentOut, summary="批复文件信息")
-def get_document(request, document_id: int):
+@router.get("/{int:document_id}", response={200: DocumentOut, **READ}, summary="批复文件信息")
+def get_document(request, document_id: PathId):
     queryset = documents_visible_to(request.user).select_related("case", "successor")
     return _out(get_object_or_404(queryset, pk=document_id))
 
 
-@router.post("/case/{int:case_id}/issue", response={201: DocumentOut}, summary="出具批复文件")
-def issue(request, case_id: int):
+@router.post(
+    "/case/{int:case_id}/issue", response={201: DocumentOut, **WRITE}, summary="出具批复文件"
+)
+def issue(request, case_id: PathId):
     document = issuing.issue_document(case_id, request.user)
     return Status(201, _out(document))
 
 
-@router.post("/{int:document_id}/revoke", response=DocumentOut, summary="撤销（并重新出具）")
-def revoke(request, document_id: int, body: RevokeIn):
+@router.post(
+    "/{int:document_id}/revoke", response={200: DocumentOut, **WRITE}, summary="撤销（并重新出具）"
+)
+def revoke(request, document_id: PathId, body: RevokeIn):
     """Returns the revoked document; its successor_number names the new one when reissued."""
     document = issuing.revoke_document(document_id, request.user, body.reason, body.reissue)
     return _out(document)

@@ -9,6 +9,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -19,6 +20,7 @@ from cases.engine import lock_case, record_document_issued, record_document_revo
 from cases.models import Case, CaseState, JointMeeting, TaskState
 from lianban import clock
 from lianban.errors import Conflict, DomainError, NotFound, PermissionDenied
+from lianban.validators import clean_text
 
 from . import seal
 from .models import ApprovalDocument, DocumentSequence, DocumentStatus
@@ -175,13 +177,12 @@ def issue_document(case_id, actor) -> ApprovalDocument:
 def revoke_document(document_id, actor, reason: str, reissue: bool = False) -> ApprovalDocument:
     """Revoke a valid document with a reason; with reissue, a new document under a new
     number replaces it and the old one names it as successor. Returns the revoked row."""
-    reason = (reason or "").strip()
+    try:
+        reason = clean_text(reason or "", label=_("撤销理由"), max_length=REASON_MAX)
+    except ValidationError as error:
+        raise DomainError(error.messages[0], code="invalid", field="reason") from None
     if not reason:
         raise DomainError(_("撤销批复文件须说明理由。"), code="invalid", field="reason")
-    if len(reason) > REASON_MAX:
-        raise DomainError(
-            _("撤销理由不能超过 %(n)d 个字。") % {"n": REASON_MAX}, code="invalid", field="reason"
-        )
     try:
         case_id = ApprovalDocument.objects.values_list("case_id", flat=True).get(pk=document_id)
     except (ApprovalDocument.DoesNotExist, ValueError, TypeError):

@@ -17,6 +17,8 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+from lianban.validators import query_text
+
 from . import seal
 from .models import ApprovalDocument, DocumentStatus
 
@@ -82,7 +84,7 @@ class Verdict:
 
 def normalise_number(number: str) -> str:
     """People type 〔〕 as [], () or （）; spaces come along when copying."""
-    return re.sub(r"\s+", "", (number or "").translate(_BRACKETS))[:40]
+    return re.sub(r"\s+", "", query_text(number, max_length=200).translate(_BRACKETS))[:40]
 
 
 def check_signature(content: bytes, root, *, moment=None) -> SignatureCheck:

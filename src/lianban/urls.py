@@ -18,3 +18,6 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("", include("portal.urls")),
 ]
+
+# A path no route matches: JSON {code, message} under /api/, the site's page elsewhere.
+handler404 = "lianban.api.page_not_found"

@@ -9,6 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from lianban.errors import DomainError
+from lianban.validators import TextField
 
 from . import queries
 
@@ -17,12 +18,12 @@ VERIFY_PATH = "/documents/verify/"
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("搜索事项或项目类型"), required=False, max_length=100)
+    q = TextField(label=_("搜索事项或项目类型"), required=False, max_length=100)
 
 
 class ProgressForm(forms.Form):
-    number = forms.CharField(label=_("办件编号"), max_length=32)
-    code = forms.CharField(label=_("查询码"), max_length=8)
+    number = TextField(label=_("办件编号"), max_length=32)
+    code = TextField(label=_("查询码"), max_length=8)
 
 
 def item_url(item) -> str:

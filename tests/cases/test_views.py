@@ -384,11 +384,11 @@ def test_a_supplement_request_pauses_the_task_and_the_applicant_supplies(
     assert kinds(accepted)[-1] == "supplement_supplied"
 
 
-def test_a_pdf_opens_in_the_browser_and_is_never_sniffed(client, accepted, applicant):
+def test_a_pdf_is_downloaded_as_an_attachment_and_never_sniffed(client, accepted, applicant):
     paper = accepted.materials.first()
     response = as_user(client, applicant).get(f"/cases/materials/{paper.pk}/")
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"].startswith("inline")
+    assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     response.close()

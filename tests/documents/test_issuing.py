@@ -114,6 +114,20 @@ def test_reissue_revokes_under_a_reason_and_names_the_successor(issued, lead, se
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("reason", ["编号\u202e有误", "编号\x00有误", "   ", "理" * 1001])
+def test_a_revocation_with_a_hidden_character_blank_or_overlong_reason_changes_nothing(
+    issued, lead, reason
+):
+    events = issued.case.events.count()
+    with pytest.raises(DomainError) as refused:
+        revoke_document(issued.pk, lead, reason)
+    assert refused.value.field == "reason"
+    issued.refresh_from_db()
+    assert issued.status == DocumentStatus.VALID
+    assert issued.case.events.count() == events
+
+
+@pytest.mark.django_db
 def test_revoking_without_reissue_leaves_no_valid_document(issued, lead):
     revoke_document(issued.pk, lead, "申请人撤回", reissue=False)
     issued.refresh_from_db()
