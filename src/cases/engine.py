@@ -739,14 +739,19 @@ def record_document_issued(case: Case, actor, *, document_number: str, sha256: s
 
 
 def record_document_revoked(
-    case: Case, actor, *, document_number: str, reason: str, successor_number: str = ""
+    case: Case,
+    actor,
+    *,
+    document_number: str,
+    reason: str,
+    successor_number: str = "",
+    successor_sha256: str = "",
 ) -> None:
-    """A revoked document and its successor, recorded in the case's history."""
+    """A revoked document and its successor (number and SHA-256, as an issue records them),
+    recorded in the case's history."""
     if case.state != CaseState.CLOSED:
         raise Conflict(_("只有已办结的办件才能撤销批复文件。"))
-    append_event(
-        case,
-        actor,
-        "document_revoked",
-        payload={"document": document_number, "reason": reason, "successor": successor_number},
-    )
+    payload = {"document": document_number, "reason": reason, "successor": successor_number}
+    if successor_sha256:
+        payload["successor_sha256"] = successor_sha256
+    append_event(case, actor, "document_revoked", payload=payload)

@@ -208,6 +208,7 @@ def revoke_document(document_id, actor, reason: str, reissue: bool = False) -> A
                 document_number=document.number,
                 reason=reason,
                 successor_number=document.successor.number if document.successor else "",
+                successor_sha256=document.successor.sha256 if document.successor else "",
             )
     except BaseException:
         _discard(written)

@@ -109,6 +109,7 @@ def test_reissue_revokes_under_a_reason_and_names_the_successor(issued, lead, se
         "document": "示审批〔2026〕1号",
         "reason": "许可证编号有误",
         "successor": "示审批〔2026〕2号",
+        "successor_sha256": old.successor.sha256,
     }
     assert len(_stored_files(settings)) == 2  # the old file is kept as issued
 
