@@ -30,5 +30,8 @@ class Command(BaseCommand):
                 str(workers),
                 "--access-logfile",
                 "-",
+                # We do not use gunicorn's control interface; its socket is one per user
+                # (~/.gunicorn), so two servers of one user would share it.
+                "--no-control-socket",
             ],
         )
