@@ -441,6 +441,35 @@ def test_tampering_with_one_event_is_found_and_named(accepted, capsys):
     assert accepted.number in err and "第 2 条" in err
 
 
+def test_verifying_every_case_in_batches_names_each_broken_chain_once(
+    accepted, catalog, applicant, all_papers, clerk, monkeypatch
+):
+    from cases import events
+
+    monkeypatch.setattr(events, "VERIFY_BATCH", 2)  # batches of two: the edges are crossed
+    cases = [accepted] + [
+        intake.accept(
+            engine.apply(
+                applicant, title=f"厂房{n}", project_type=catalog["project"], files=all_papers()
+            ).pk,
+            clerk,
+        )
+        for n in range(4)
+    ]
+    CaseEvent.objects.filter(case=cases[1], seq=2).update(payload={"shortfalls": 9})
+    CaseEvent.objects.filter(case=cases[2], seq=cases[2].event_count).delete()
+    CaseEvent.objects.filter(case=cases[4]).delete()
+
+    found = [(p.case_number, p.seq) for p in events.verify_all()]
+
+    assert found == [
+        (cases[1].number, 2),
+        (cases[2].number, cases[2].event_count),
+        (cases[4].number, 1),
+    ]
+    assert [(p.case_number, p.seq) for p in map(verify_case, cases) if p] == found
+
+
 def test_audit_verify_passes_on_an_untouched_history(accepted, capsys):
     from django.core.management import call_command
 
