@@ -11,6 +11,8 @@ BENCHMARKS = [
     ["benchmarks.documents_bench"],
     ["benchmarks.engine_bench", "--db", "sqlite", "--db", "postgres"],
     ["benchmarks.growth_bench", "--db", "sqlite", "--db", "postgres"],
+    # 10k and 100k cases (about 10 minutes); `--cases 1000000` adds the million (about an hour)
+    ["benchmarks.web_bench", "--cases", "100000"],
 ]
 
 

@@ -93,7 +93,9 @@ class Copier:
     own fields (get_db_prep_save), so that 100k cases load in a minute or two; only the ids,
     numbers, keys, messages and the event chain change from copy to copy."""
 
-    def __init__(self, template_ids: list[int]):
+    def __init__(self, template_ids: list[int], *, read: bool = False):
+        """`read`: the copies' notifications were read when they were made, as an old
+        case's would have been (the templates' are unread)."""
         from django.utils import timezone
 
         from cases.models import Case, CaseEvent, Notification, ReviewTask
@@ -120,6 +122,10 @@ class Copier:
                     | {Case: self.tables[Case].prepare(case)},
                 )
             )
+        if read:
+            for template in self.templates:
+                for prep in template[5][Notification]:
+                    prep["read_at"] = prep["created_at"]
         self.copied = 0
 
     def grow(self, count: int) -> None:
