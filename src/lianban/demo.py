@@ -268,7 +268,7 @@ class Simulation:
         cases: int,
         seed: int,
         out,
-        document_days: int = 1,
+        document_days: int = 0,
     ):
         self.cast, self.start, self.end, self.target, self.out = cast, start, end, cases, out
         self.document_days = document_days
@@ -372,7 +372,7 @@ class Simulation:
         case = Case.objects.get(pk=case_id)
         clerk = self.cast.clerks[case.lead_department_id]
         roll = self.rng.random()
-        if case.state == CaseState.SUBMITTED and not case.notices.exists() and roll < 0.08:
+        if roll < 0.08 and case.state == CaseState.SUBMITTED and not case.notices.exists():
             material = case.materials.filter(superseded=False).order_by("?").first()
             if material:
                 intake.issue_notice(
@@ -516,8 +516,9 @@ class Simulation:
         self._plan(self._later(day, self.rng.choice([0, 1])), self._document, case_id)
 
     def _document(self, day: dt.date, case_id: int) -> None:
-        """Rendering and sealing take half a second of CPU a document: the last few days'
-        are issued here, the year's backlog goes to the worker queue, newest first."""
+        """Rendering and sealing take half a second of CPU a document: the last
+        `document_days` days' (by default, the last day's) are issued here, the year's
+        backlog goes to the worker queue, newest first."""
         from documents.issuing import issue_document
         from documents.tasks import issue_document_later
 
@@ -535,7 +536,7 @@ class Simulation:
 
 
 def build(
-    out=None, *, cases: int = 5000, days: int = 365, seed: int = 2026, document_days: int = 1
+    out=None, *, cases: int = 5000, days: int = 365, seed: int = 2026, document_days: int = 0
 ) -> list[tuple[str, str, str]]:
     out = out or sys.stdout
     with transaction.atomic():
