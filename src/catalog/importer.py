@@ -141,24 +141,11 @@ def _items(catalog: Catalog, departments: dict, report: ImportReport) -> dict[st
 
 
 def _fields(record: ItemRecord, departments: dict) -> dict:
-    return {
-        "code": record.code,
-        "name": record.name,
-        "department": departments[record.department],
-        "kind": record.kind,
-        "legal_limit": record.legal.days,
-        "legal_unit": record.legal.unit,
-        "promised_limit": record.promised.days,
-        "promised_unit": record.promised.unit,
-        "fee": record.fee,
-        "legal_basis": record.legal_basis,
-        "result_name": record.result_name,
-        "handling": record.handling,
-        "visits": record.visits,
-        "notice_commitment": record.notice_commitment,
-        "is_annual_inspection": record.is_annual_inspection,
-        "needs_joint_meeting": record.needs_joint_meeting,
-    }
+    """The item row's own fields: its version snapshot, less the links, with its department."""
+    fields = snapshot(record)
+    del fields["materials"], fields["prerequisites"]
+    fields["department"] = departments[record.department]
+    return fields
 
 
 def _links(catalog: Catalog, items: dict[str, ApprovalItem]) -> None:

@@ -72,16 +72,17 @@ class LianbanAPI(NinjaAPI):
     """The schema is built once per prefix and language: building it walks every operation
     (about 0.4 s of CPU), and /api/openapi.json is open to anyone."""
 
-    _schemas: dict
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.schemas: dict[tuple[str, str], dict] = {}
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         if path_prefix is None:
             path_prefix = self.get_root_path(path_params or {})
-        schemas = self.__dict__.setdefault("_schemas", {})
         key = (path_prefix, translation.get_language())
-        if key not in schemas:
-            schemas[key] = super().get_openapi_schema(path_prefix=path_prefix)
-        return schemas[key]
+        if key not in self.schemas:
+            self.schemas[key] = super().get_openapi_schema(path_prefix=path_prefix)
+        return self.schemas[key]
 
 
 api = LianbanAPI(
