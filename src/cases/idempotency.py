@@ -45,9 +45,16 @@ def _replay(record: IdempotencyRecord, fingerprint: str):
         raise DomainError(
             _("同一个 Idempotency-Key 不能用于不同的请求。"), code="idempotency_mismatch"
         )
-    response = JsonResponse(record.body, status=record.status, safe=False)
+    response = _answer(record.body, record.status)
     response["Idempotent-Replayed"] = "true"
     return response
+
+
+def _answer(body, status: int = 200) -> JsonResponse:
+    # The first answer is rendered from the record's body too, not by the operation's
+    # schema: JSON keeps milliseconds, and a moment rendered twice by two encoders can come
+    # out as "09:00:00.000Z" once and "09:00:00Z" the other time.
+    return JsonResponse(body, status=status, safe=False)
 
 
 def idempotent(view):
@@ -90,6 +97,6 @@ def idempotent(view):
             if existing is None:
                 raise
             return _replay(existing, fingerprint)
-        return body
+        return _answer(body)
 
     return wrapper

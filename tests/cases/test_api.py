@@ -1,11 +1,14 @@
 import json
 
+import datetime as dt
+
 import pytest
+import time_machine
 
 from accounts.models import ApiToken
 from cases.models import Case, CaseEvent, CaseState, IdempotencyRecord, ReviewTask
 
-from .conftest import pdf
+from .conftest import TZ, pdf
 
 
 def bearer(user):
@@ -61,6 +64,31 @@ def test_the_same_post_sent_twice_acts_once_and_answers_the_same(client, case_vi
     assert first.json() == second.json()
     assert second["Idempotent-Replayed"] == "true"
     assert CaseEvent.objects.filter(case_id=case_id).count() == events_after_first
+
+
+def test_a_replay_answers_with_the_very_bytes_of_the_first_answer(
+    client, catalog, applicant, all_papers
+):
+    # A moment whose microseconds are below a millisecond: JSON keeps milliseconds, so an
+    # answer rendered twice (once from the objects, once from the record) could differ.
+    with time_machine.travel(dt.datetime(2026, 2, 10, 9, 0, 0, 250, tzinfo=TZ), tick=False):
+        data = {"title": "示范机械厂房项目", "project_type": catalog["project"].pk}
+        first = client.post(
+            "/api/cases/",
+            {**data, **{f"material_{k}": v for k, v in all_papers().items()}},
+            **bearer(applicant),
+            HTTP_IDEMPOTENCY_KEY="same-moment",
+        )
+        again = client.post(
+            "/api/cases/",
+            {**data, **{f"material_{k}": v for k, v in all_papers().items()}},
+            **bearer(applicant),
+            HTTP_IDEMPOTENCY_KEY="same-moment",
+        )
+    assert first.status_code == again.status_code == 200, first.content
+    assert again["Idempotent-Replayed"] == "true"
+    assert first.content == again.content
+    assert Case.objects.count() == 1
 
 
 def test_reusing_a_key_for_another_request_is_refused(client, case_via_api, clerk):
