@@ -1,6 +1,5 @@
-import json
-
 import datetime as dt
+import json
 
 import pytest
 import time_machine
