@@ -52,8 +52,8 @@ def _replay(record: IdempotencyRecord, fingerprint: str):
 
 def _answer(body, status: int = 200) -> JsonResponse:
     # The first answer is rendered from the record's body too, not by the operation's
-    # schema: JSON keeps milliseconds, and a moment rendered twice by two encoders can come
-    # out as "09:00:00.000Z" once and "09:00:00Z" the other time.
+    # schema: JSON keeps milliseconds, and a moment rendered by two encoders can come out
+    # as "09:00:00.000Z" once and "09:00:00Z" the other time. (jsonb may reorder the keys.)
     return JsonResponse(body, status=status, safe=False)
 
 
