@@ -581,7 +581,7 @@ def run(plan: Plan, label: str, keep: bool) -> int:
             "ALLOWED_HOSTS": "127.0.0.1",
             "TASKS_BACKEND": "immediate",
             "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-            "DB_CONN_MAX_AGE": "0",
+            "DB_CONN_MAX_AGE": "60",  # as `lianban serve` runs it: connections outlive a crash
         }
         data = internal(env, "_setup", str(plan.clients))
         server = Server(env, work / "server.log")

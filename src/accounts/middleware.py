@@ -1,6 +1,32 @@
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
 
+from lianban import clock
+
 from .security import log_refusal, session_is_current
+
+SEEN_KEY = "_lianban_seen"
+
+
+def session_refresh(get_response):
+    """Keep a session in use alive: its expiry (SESSION_COOKIE_AGE of inactivity) is pushed
+    back when it was last refreshed SESSION_REFRESH_SECONDS ago or more, so an idle session
+    ends between 29 and 30 minutes after its last request. Runs inside SessionMiddleware,
+    which saves a modified session and sends its cookie again."""
+
+    def middleware(request):
+        response = get_response(request)
+        session = getattr(request, "session", None)
+        # Only a signed-in session: a stale cookie of a visitor must not start a new one.
+        if session is None or session.modified or session.get(SESSION_KEY) is None:
+            return response
+        now = int(clock.now().timestamp())
+        if now - session.get(SEEN_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+            session[SEEN_KEY] = now
+        return response
+
+    return middleware
 
 
 def session_generation(get_response):

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lianban.middleware.security_headers",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.session_refresh",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -114,7 +115,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'lianban.sqlite3'}"),
+        # `lianban serve` keeps a worker's connection for 60 s (DB_CONN_MAX_AGE); commands and
+        # tests open one per request. The health check finds a connection PostgreSQL lost.
         conn_max_age=envint("DB_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -194,7 +198,11 @@ SUPERVISION_YELLOW_SHARE = float(os.environ.get("SUPERVISION_YELLOW_SHARE", "0.8
 FAST_TRACK_FACTOR = float(os.environ.get("FAST_TRACK_FACTOR", "0.5"))
 
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle sessions end after SESSION_COOKIE_AGE. The expiry is pushed back by
+# accounts.middleware.session_refresh at most once a minute, not on every request: saving
+# the session on every page view was three statements and a write per request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 # Login throttling (accounts/security.py): this many failures within the window lock the
 # username, or the address, for LOGIN_LOCKOUT_MINUTES. Offices share addresses: keep IP higher.

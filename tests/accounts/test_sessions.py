@@ -3,7 +3,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from .conftest import events
 
@@ -78,3 +80,29 @@ def test_logout_everywhere_asks_before_acting(applicant):
 def test_logout_everywhere_needs_a_login(client):
     response = client.post("/accounts/logout-everywhere/")
     assert response["Location"].startswith("/accounts/login/")
+
+
+def session_writes(browser) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert is_signed_in(browser)
+    return sum(
+        q["sql"].startswith(("UPDATE", "INSERT")) and "django_session" in q["sql"]
+        for q in queries.captured_queries
+    )
+
+
+def test_the_session_is_written_at_most_once_a_minute(applicant, clock):
+    browser = signed_in(applicant)
+    assert session_writes(browser) == 1  # the first page after signing in
+    clock.shift(dt.timedelta(seconds=59))
+    assert session_writes(browser) == 0
+    clock.shift(dt.timedelta(seconds=1))
+    assert session_writes(browser) == 1
+
+
+def test_a_visitor_with_a_stale_cookie_gets_no_new_session(client, db):
+    from django.contrib.sessions.models import Session
+
+    client.cookies["sessionid"] = "no-such-session-key-0123456789abcdef"
+    assert client.get("/").status_code in (200, 302)
+    assert Session.objects.count() == 0

@@ -17,6 +17,9 @@ class Command(BaseCommand):
         if dev:
             call_command("runserver", addrport)
             return
+        # A worker keeps its database connection between requests: opening one per request
+        # costs PostgreSQL a new backend and the page 35-45 % of its requests/s (BENCHMARKS.md).
+        os.environ.setdefault("DB_CONN_MAX_AGE", "60")
         os.execvp(  # noqa: S606 - replaces this process with gunicorn on purpose
             sys.executable,
             [
