@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
 
 
 def security_headers(get_response):
@@ -8,6 +10,30 @@ def security_headers(get_response):
         response = get_response(request)
         response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+    return middleware
+
+
+def api_method_not_allowed(get_response):
+    """A method an API path does not take (GET on /api/cases/1/decide) answers in the API's
+    {code, message} JSON like every other API error; django-ninja's own answer is plain text."""
+
+    def middleware(request):
+        response = get_response(request)
+        if (
+            response.status_code == 405
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            allowed = response.get("Allow", "")
+            body = {
+                "code": "method_not_allowed",
+                "message": _("该地址不支持 %(method)s 请求，可用：%(allowed)s。")
+                % {"method": request.method, "allowed": allowed},
+            }
+            response = JsonResponse(body, status=405, json_dumps_params={"ensure_ascii": False})
+            response["Allow"] = allowed
         return response
 
     return middleware

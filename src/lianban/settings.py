@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lianban.middleware.security_headers",
+    "lianban.middleware.api_method_not_allowed",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.session_refresh",
     "django.middleware.locale.LocaleMiddleware",

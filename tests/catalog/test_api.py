@@ -115,3 +115,26 @@ def test_the_catalog_endpoints_are_in_the_published_schema(client):
         "/api/catalog/plan",
     } <= set(paths)
     assert "security" not in paths["/api/catalog/plan"]["get"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/api/catalog/items"),
+        ("delete", "/api/catalog/items/P1"),
+        ("get", "/api/cases/1/decide"),
+    ],
+)
+def test_a_method_a_path_does_not_take_is_405_in_json(client, method, path):
+    response = getattr(client, method)(path)
+    assert response.status_code == 405
+    body = response.json()
+    assert body["code"] == "method_not_allowed"
+    assert method.upper() in body["message"] and response["Allow"] in body["message"]
+    assert response["Allow"]
+
+
+def test_a_405_outside_the_api_stays_the_sites_own(client):
+    response = client.get("/accounts/logout/")
+    assert response.status_code == 405
+    assert not response["Content-Type"].startswith("application/json")
