@@ -198,3 +198,27 @@ def test_the_schema_lists_every_engine_operation(client):
         "/api/cases/{case_id}/decide",
     ]:
         assert path in paths
+
+
+@pytest.mark.parametrize(
+    "key", ["k" * 101, "é" * 101, "x" * 10_000], ids=["101 characters", "accented", "10k"]
+)
+def test_an_overlong_idempotency_key_is_refused_and_changes_nothing(
+    client, case_via_api, clerk, key
+):
+    case_id = case_via_api["id"]
+    events = CaseEvent.objects.filter(case_id=case_id).count()
+    response = post(client, f"/api/cases/{case_id}/accept", bearer(clerk), HTTP_IDEMPOTENCY_KEY=key)
+    assert response.status_code == 400
+    assert response.json()["message"] == "Idempotency-Key 不能超过100个字符。"
+    assert CaseEvent.objects.filter(case_id=case_id).count() == events
+    assert IdempotencyRecord.objects.count() == 0
+    assert Case.objects.get(pk=case_id).state == CaseState.SUBMITTED
+
+
+def test_a_blank_idempotency_key_counts_as_none(client, case_via_api, clerk):
+    case_id = case_via_api["id"]
+    first = post(client, f"/api/cases/{case_id}/accept", bearer(clerk), HTTP_IDEMPOTENCY_KEY="  ")
+    assert first.status_code == 200 and IdempotencyRecord.objects.count() == 0
+    again = post(client, f"/api/cases/{case_id}/accept", bearer(clerk), HTTP_IDEMPOTENCY_KEY="  ")
+    assert again.status_code == 409
