@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.core.paginator import Paginator
 from django.db.models import Case as Switch
 from django.db.models import Count, F, Q, When
 from django.http import FileResponse, Http404
@@ -25,6 +24,7 @@ from accounts.models import Role, User
 from catalog.models import ApprovalItem, Material, ProjectType
 from directory.masking import mask_id_number, mask_phone
 from lianban.errors import DomainError, NotFound, PermissionDenied
+from lianban.pagination import CappedPaginator
 from lianban.validators import query_text
 
 from . import engine, intake, review
@@ -145,7 +145,7 @@ def attempt(form, call):
 
 
 def paginate(request, queryset):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    return CappedPaginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
 def visible_case(request, pk) -> Case:
