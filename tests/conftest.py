@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.utils import translation
 
 from accounts.models import Role, User
@@ -22,6 +23,7 @@ def _fast_and_isolated(settings, tmp_path):
     from workdays import service
 
     service.invalidate()  # a rolled-back test leaves no signal behind to do it
+    cache.clear()  # the published statistics, kept for ten minutes
     yield
     # The test client runs requests in this thread: an English request would leave English
     # active for the next test (a management command's messages, say).

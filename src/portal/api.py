@@ -15,6 +15,7 @@ class PublishedStatistics(Schema):
     items_on_time: int
     on_time_percent: float | None
     average_working_days: float | None
+    average_serial_working_days: float | None
     papers_separately: int
     papers_submitted: int
     papers_saved: int
@@ -27,7 +28,7 @@ def health(request):
 
 @router.get("/statistics", response=PublishedStatistics, auth=None, summary="公开统计")
 def statistics(request):
-    from .queries import published_statistics
+    from .queries import current_statistics
 
-    stats = published_statistics()
+    stats = current_statistics()
     return {**asdict(stats), "papers_saved": stats.papers_saved}

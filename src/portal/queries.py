@@ -3,6 +3,7 @@ rows behind the published statistics. Nothing here returns personal data."""
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -94,6 +95,21 @@ def _current_stage(case: Case, tasks: list[ReviewTask]) -> str:
     return stages[-1].name if stages else ""
 
 
+STATISTICS_SECONDS = 600
+
+
+def current_statistics() -> Statistics:
+    """Today's published figures, computed at most once every ten minutes in each process:
+    they read the whole year's cases, for a page open to anyone."""
+    today = clock.today()
+    key = f"portal:statistics:{today.isoformat()}"
+    stats = cache.get(key)
+    if stats is None:
+        stats = published_statistics(today)
+        cache.set(key, stats, STATISTICS_SECONDS)
+    return stats
+
+
 def published_statistics(today: dt.date | None = None) -> Statistics:
     """This year's figures of the service centre (cases: this month)."""
     today = today or clock.today()
@@ -101,10 +117,15 @@ def published_statistics(today: dt.date | None = None) -> Statistics:
     cases = Case.objects.filter(submitted_at__gte=year_start)
     asked = dict(ApprovalItem.objects.annotate(n=Count("materials")).values_list("pk", "n"))
     separately: dict[int, int] = {}
-    for case_id, item_id in ReviewTask.objects.filter(case__in=cases).values_list(
-        "case_id", "item_id"
+    limits: dict[int, list[tuple[int, str]]] = {}
+    for case_id, item_id, state, days, unit in (
+        ReviewTask.objects.filter(case__in=cases)
+        .order_by("case_id", "pk")
+        .values_list("case_id", "item_id", "state", "limit_days", "limit_unit")
     ):
         separately[case_id] = separately.get(case_id, 0) + asked.get(item_id, 0)
+        if state != TaskState.CANCELLED:
+            limits.setdefault(case_id, []).append((days, unit))
     submitted = dict(
         CaseMaterial.objects.filter(case__in=cases)
         .values("case_id")
@@ -118,6 +139,7 @@ def published_statistics(today: dt.date | None = None) -> Statistics:
             decided_on=timezone.localdate(c.decided_at) if c.decided_at else None,
             papers_separately=separately.get(c.pk, 0),
             papers_submitted=submitted.get(c.pk, 0),
+            limits=tuple(limits.get(c.pk, ())),
         )
         for c in cases.only("pk", "submitted_at", "accepted_on", "decided_at")
     ]
@@ -128,7 +150,4 @@ def published_statistics(today: dt.date | None = None) -> Statistics:
             decided_at__gte=year_start,
         ).values_list("decided_at", "due_date")
     ]
-    cal = current_calendar()
-    return summarise(
-        case_rows, item_rows, today=today, working_days_between=cal.working_days_between
-    )
+    return summarise(case_rows, item_rows, today=today, calendar=current_calendar())

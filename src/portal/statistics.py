@@ -2,8 +2,17 @@
 portal/queries.py reads the rows). Worked by hand in tests/portal/test_statistics.py."""
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
+
+
+class Calendar(Protocol):
+    """What the statistics need of workdays.calendar.WorkCalendar."""
+
+    def working_days_between(self, a: dt.date, b: dt.date) -> int: ...
+
+    def add_days(self, start: dt.date, n: int, unit: str) -> dt.date: ...
 
 
 @dataclass(frozen=True)
@@ -13,6 +22,9 @@ class CaseRow:
     decided_on: dt.date | None
     papers_separately: int  # what each item would have asked on its own, added up
     papers_submitted: int  # distinct papers the applicant actually submitted
+    # Its items' promised limits as (days, "working" | "calendar"): one after another they
+    # are the serial alternative, the way the case would have gone before the reform.
+    limits: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -28,6 +40,7 @@ class Statistics:
     items_on_time: int
     on_time_percent: float | None
     average_working_days: float | None
+    average_serial_working_days: float | None
     papers_separately: int
     papers_submitted: int
 
@@ -41,11 +54,13 @@ def summarise(
     items: Iterable[ItemRow],
     *,
     today: dt.date,
-    working_days_between: Callable[[dt.date, dt.date], int],
+    calendar: Calendar,
 ) -> Statistics:
     """Cases submitted this month; the share of items decided on or before their due date;
-    the average working days from intake to decision; and, over accepted cases, the papers
-    each item would have asked separately against the papers submitted once."""
+    the average working days from intake to decision, against the average the same cases
+    would have taken with their items one after another (each its promised limit, from the
+    day of acceptance); and, over accepted cases, the papers each item would have asked
+    separately against the papers submitted once."""
     cases = list(cases)
     accepted = [c for c in cases if c.accepted_on is not None]
     this_month = sum(
@@ -53,17 +68,23 @@ def summarise(
     )
     decided = [i for i in items if i.decided_on is not None and i.due_date is not None]
     on_time = sum(1 for i in decided if i.decided_on <= i.due_date)
-    spans = [
-        working_days_between(c.accepted_on, c.decided_on)
-        for c in accepted
-        if c.decided_on is not None
-    ]
+    decided_cases = [c for c in accepted if c.decided_on is not None]
+    spans = [calendar.working_days_between(c.accepted_on, c.decided_on) for c in decided_cases]
+    serial = [_serial_working_days(c, calendar) for c in decided_cases]
     return Statistics(
         cases_this_month=this_month,
         items_decided=len(decided),
         items_on_time=on_time,
         on_time_percent=round(100 * on_time / len(decided), 1) if decided else None,
         average_working_days=round(sum(spans) / len(spans), 1) if spans else None,
+        average_serial_working_days=round(sum(serial) / len(serial), 1) if serial else None,
         papers_separately=sum(c.papers_separately for c in accepted),
         papers_submitted=sum(c.papers_submitted for c in accepted),
     )
+
+
+def _serial_working_days(case: CaseRow, calendar: Calendar) -> int:
+    finish = case.accepted_on
+    for days, unit in case.limits:
+        finish = calendar.add_days(finish, days, unit)
+    return calendar.working_days_between(case.accepted_on, finish)

@@ -43,7 +43,7 @@ def project_url(project) -> str:
 
 def _statistics():
     try:
-        return queries.published_statistics()
+        return queries.current_statistics()
     except (ValueError, DomainError):  # a year without a working-day schedule
         log.warning("statistics unavailable: working-day calendar incomplete")
         return None

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from cases import engine, intake
+from cases.models import Case, TaskState
 from portal.queries import published_statistics
 
 
@@ -70,6 +71,35 @@ def test_published_statistics_read_the_cases(accepted):
     # Separately: A 2 + B 3 + C 1 + D 1 papers; once: 申请表, 项目备案证明, 施工图设计文件.
     assert (stats.papers_separately, stats.papers_submitted, stats.papers_saved) == (7, 3, 4)
     assert stats.average_working_days is None  # nothing decided yet
+
+
+def test_the_serial_alternative_adds_up_the_promised_limits_of_the_items_not_cancelled(
+    client, travel, accepted
+):
+    # Left: A (20 working days, due Mon 16 Mar) and C (on the spot). B and D cancelled.
+    accepted.tasks.filter(item__code__in=["B", "D"]).update(state=TaskState.CANCELLED)
+    Case.objects.filter(pk=accepted.pk).update(
+        decided_at=dt.datetime(2026, 3, 16, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    )
+    stats = published_statistics(dt.date(2026, 3, 16))
+    assert stats.average_working_days == 20.0
+    assert stats.average_serial_working_days == 20.0  # 20 + 0, one after another
+    travel(2026, 3, 16)
+    assert "逐个串联办理需 20.0 个工作日" in client.get("/").content.decode()
+
+
+def test_the_home_page_computes_the_statistics_once_in_ten_minutes(client, accepted, monkeypatch):
+    from portal import queries
+
+    computed = []
+    real = queries.published_statistics
+    monkeypatch.setattr(
+        queries, "published_statistics", lambda today=None: computed.append(today) or real(today)
+    )
+    for _ in range(3):
+        assert client.get("/").status_code == 200
+    assert client.get("/api/public/statistics").status_code == 200
+    assert len(computed) == 1
 
 
 def test_statistics_are_published_over_the_api(client, accepted):

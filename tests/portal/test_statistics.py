@@ -8,14 +8,18 @@ from workdays.calendar import WorkCalendar
 D = dt.date
 # Weekdays only, so working days can be counted on the fingers.
 CAL = WorkCalendar(scheduled_years=[2030], package_years=[])
+W, C = "working", "calendar"
 
 
 def test_statistics_worked_by_hand():
     cases = [
-        # accepted Mon 4 Mar, decided Fri 8 Mar: 4 working days; 5 papers asked, 3 given
-        CaseRow(D(2030, 3, 4), D(2030, 3, 4), D(2030, 3, 8), 5, 3),
-        # accepted Mon 4 Mar, decided Mon 18 Mar: 10 working days; 4 asked, 4 given
-        CaseRow(D(2030, 3, 1), D(2030, 3, 4), D(2030, 3, 18), 4, 4),
+        # accepted Mon 4 Mar, decided Fri 8 Mar: 4 working days; 5 papers asked, 3 given;
+        # serially 3 + 5 working days: 8
+        CaseRow(D(2030, 3, 4), D(2030, 3, 4), D(2030, 3, 8), 5, 3, ((3, W), (5, W))),
+        # accepted Mon 4 Mar, decided Mon 18 Mar: 10 working days; 4 asked, 4 given;
+        # serially on the spot, then 10 calendar days (Thu 14 Mar), then 2 working days
+        # (Mon 18 Mar): 10
+        CaseRow(D(2030, 3, 1), D(2030, 3, 4), D(2030, 3, 18), 4, 4, ((0, W), (10, C), (2, W))),
         # still in review: counts this month, not in the average; 6 asked, 2 given
         CaseRow(D(2030, 3, 20), D(2030, 3, 21), None, 6, 2),
         # February, never accepted (withdrawn at the window): no papers counted
@@ -27,16 +31,16 @@ def test_statistics_worked_by_hand():
         ItemRow(decided_on=D(2030, 3, 18), due_date=D(2030, 3, 15)),  # late
         ItemRow(decided_on=None, due_date=D(2030, 3, 29)),  # not decided: left out
     ]
-    stats = summarise(
-        cases, items, today=D(2030, 3, 25), working_days_between=CAL.working_days_between
-    )
+    stats = summarise(cases, items, today=D(2030, 3, 25), calendar=CAL)
     assert stats.cases_this_month == 3
     assert (stats.items_decided, stats.items_on_time, stats.on_time_percent) == (3, 2, 66.7)
     assert stats.average_working_days == 7.0  # (4 + 10) / 2
+    assert stats.average_serial_working_days == 9.0  # (8 + 10) / 2
     assert (stats.papers_separately, stats.papers_submitted, stats.papers_saved) == (15, 9, 6)
 
 
 def test_no_rows_give_no_percentages():
-    stats = summarise([], [], today=D(2030, 3, 25), working_days_between=CAL.working_days_between)
+    stats = summarise([], [], today=D(2030, 3, 25), calendar=CAL)
     assert stats.on_time_percent is None and stats.average_working_days is None
+    assert stats.average_serial_working_days is None
     assert stats.cases_this_month == 0 and stats.papers_saved == 0
