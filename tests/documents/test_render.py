@@ -130,3 +130,25 @@ def test_verification_url_encodes_the_number():
 def test_dates_and_ordinals_read_as_in_official_documents():
     assert cn_date(dt.date(2026, 3, 5)) == "2026年3月5日"
     assert [cn_ordinal(n) for n in (1, 10, 11, 20, 23)] == ["一", "十", "十一", "二十", "二十三"]
+
+
+def test_rendering_leaves_no_font_configuration_for_the_cyclic_collector():
+    # Each render's font configuration holds Pango's font map (with the CJK fonts, about
+    # 70 MB a document) in reference cycles: a worker sealing a backlog grew by that much
+    # a document until the cyclic collector happened to run.
+    import gc
+
+    from weasyprint.text.fonts import FontConfiguration
+
+    def alive():
+        return sum(isinstance(o, FontConfiguration) for o in gc.get_objects())
+
+    gc.collect()
+    before = alive()
+    gc.disable()
+    try:
+        render(partial_data())
+        after = alive()
+    finally:
+        gc.enable()
+    assert after == before
