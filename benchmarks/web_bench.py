@@ -494,6 +494,7 @@ def serve_and_load(pages: dict, args, conn_max_age: int) -> dict:
     users = {pages[n][1] for n in names if pages[n][1] is not None}
     cookies = {u.pk: session_for(u) for u in users}
     rounds: dict[str, list[dict]] = {n: [] for n in names}
+    served = _setup.code_version()  # a long load can outlast commits: what the server runs
     with Server(args.workers, conn_max_age) as server:
         for name in names:
             paths, user = pages[name]
@@ -521,6 +522,7 @@ def serve_and_load(pages: dict, args, conn_max_age: int) -> dict:
     out = {
         "pages": {},
         "peak_mib": {"master": memory.pop(master), "workers": sorted(memory.values())},
+        "served_code": served,
     }
     for name, runs in rounds.items():
         out["pages"][name] = {
@@ -670,7 +672,7 @@ def report(result: dict) -> str:
         for conn_max_age, web in row["web"].items():
             bare = web["pages"]["bare"]["rps"]
             lines += [
-                f"DB_CONN_MAX_AGE={conn_max_age}:",
+                f"DB_CONN_MAX_AGE={conn_max_age} (server code {web.get('served_code', '?')}):",
                 "",
                 "| page | req/s | × bare | p50 ms | p95 ms | p99 ms | SQL | worker CPU ms | load |",
                 "|---|---|---|---|---|---|---|---|---|",
