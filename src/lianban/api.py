@@ -173,9 +173,15 @@ def page_not_found(request, exception):
     as every API error is, and the site's page elsewhere. The API's ids use the int path
     converter, so /api/cases/abc ends here."""
     if request.path.startswith("/api/"):
-        body = {"code": "not_found", "message": _("没有找到所要的内容。")}
-        return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+        return error_response(404, "not_found", _("没有找到所要的内容。"))
     return defaults.page_not_found(request, exception)
+
+
+def error_response(status: int, code: str, message: str) -> JsonResponse:
+    """An API error answered outside django-ninja's handlers (Django's 404, the 405 of
+    lianban.middleware.api_method_not_allowed), in the same {code, message} form."""
+    body = {"code": code, "message": message}
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def _mount():

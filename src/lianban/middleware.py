@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
 
@@ -26,13 +25,14 @@ def api_method_not_allowed(get_response):
             and request.path.startswith("/api/")
             and not response.get("Content-Type", "").startswith("application/json")
         ):
+            from .api import error_response  # the API's module mounts every app's router
+
             allowed = response.get("Allow", "")
-            body = {
-                "code": "method_not_allowed",
-                "message": _("该地址不支持 %(method)s 请求，可用：%(allowed)s。")
-                % {"method": request.method, "allowed": allowed},
+            message = _("该地址不支持 %(method)s 请求，可用：%(allowed)s。") % {
+                "method": request.method,
+                "allowed": allowed,
             }
-            response = JsonResponse(body, status=405, json_dumps_params={"ensure_ascii": False})
+            response = error_response(405, "method_not_allowed", message)
             response["Allow"] = allowed
         return response
 
