@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.masking import mask_phone
 from directory.validators import validate_phone
+from lianban.choices import ChoiceLabels
 
 
 class Role(models.TextChoices):
@@ -24,7 +25,7 @@ STAFF_ROLES = {Role.CLERK, Role.REVIEWER, Role.LEAD, Role.SUPERVISOR, Role.LEADE
 DEPARTMENT_ROLES = {Role.CLERK, Role.REVIEWER, Role.LEAD}
 
 
-class User(AbstractUser):
+class User(ChoiceLabels, AbstractUser):
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.APPLICANT)
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     department = models.ForeignKey(
@@ -103,7 +104,7 @@ class ApiToken(models.Model):
         return token, key
 
 
-class LoginAttempt(models.Model):
+class LoginAttempt(ChoiceLabels, models.Model):
     """One try at a login form, kept for throttling (accounts/security.py) and for the record.
     The username is the one typed, normalised; it need not name an account."""
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions as rules
 from catalog.models import LimitUnit
+from lianban.choices import ChoiceLabels
 
 
 class CaseState(models.TextChoices):
@@ -78,7 +79,7 @@ class CaseQuerySet(models.QuerySet):
         return self.none()
 
 
-class Case(models.Model):
+class Case(ChoiceLabels, models.Model):
     number = models.CharField(_("办件编号"), max_length=32, unique=True)
     query_code = models.CharField(_("查询码"), max_length=8)
     region_code = models.CharField(_("行政区划代码"), max_length=6)
@@ -199,7 +200,7 @@ class ReviewTaskQuerySet(models.QuerySet):
         return self.filter(case__in=Case.objects.visible_to(user))
 
 
-class ReviewTask(models.Model):
+class ReviewTask(ChoiceLabels, models.Model):
     """One item of a case, reviewed by its own department, in parallel with the others."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
@@ -285,7 +286,7 @@ class ReviewTask(models.Model):
         return self.state in OPEN_TASK_STATES
 
 
-class TaskPause(models.Model):
+class TaskPause(ChoiceLabels, models.Model):
     """A stretch of time that does not count: a supplement (补正) or time the law excludes
     (行政许可法 art. 45: hearing, testing, expert review)."""
 
@@ -363,7 +364,7 @@ class Shortfall(models.Model):
         verbose_name_plural = _("容缺材料")
 
 
-class JointMeeting(models.Model):
+class JointMeeting(ChoiceLabels, models.Model):
     """联席会议, convened by the lead department; its resolutions decide the items discussed."""
 
     class State(models.TextChoices):
@@ -388,7 +389,7 @@ class JointMeeting(models.Model):
         ordering = ["-scheduled_for"]
 
 
-class MeetingParticipant(models.Model):
+class MeetingParticipant(ChoiceLabels, models.Model):
     class Attendance(models.TextChoices):
         INVITED = "invited", _("已邀请")
         ATTENDED = "attended", _("出席")

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from directory.models import Department
+from lianban import pagecache
 from workdays.calendar import WorkCalendar
 
 from . import workbook
@@ -61,6 +62,8 @@ def import_catalog(catalog: Catalog) -> ImportReport:
         items = _items(catalog, departments, report)
         _links(catalog, items)
         _project_types(catalog, departments, items, report)
+        # Bulk writes send no signals: the guide's kept pages are dropped here.
+        transaction.on_commit(pagecache.changed)
     return report
 
 

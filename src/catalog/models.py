@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lianban.choices import ChoiceLabels
+
 
 class LimitUnit(models.TextChoices):
     WORKING = "working", _("工作日")
@@ -44,7 +46,7 @@ class Material(models.Model):
         return self.name
 
 
-class ApprovalItem(models.Model):
+class ApprovalItem(ChoiceLabels, models.Model):
     code = models.CharField(_("事项编码"), max_length=64, unique=True)
     name = models.CharField(_("事项名称"), max_length=200)
     department = models.ForeignKey(

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from directory.models import Department
-from lianban import clock
+from lianban import clock, pagecache
 from lianban.errors import DomainError, NotFound
 from workdays.calendar import UnscheduledYear
 
@@ -23,6 +23,7 @@ from .records import Limit
 PAGE_SIZE = 20
 
 
+@pagecache.for_visitors
 def item_list(request):
     q = request.GET.get("q", "").strip()[:100]
     department = request.GET.get("department", "").strip()[:32]
@@ -45,6 +46,7 @@ def item_list(request):
     )
 
 
+@pagecache.for_visitors
 def item_detail(request, code: str):
     try:
         item = guide.get_item(code)

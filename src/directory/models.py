@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lianban.choices import ChoiceLabels
+
 from .masking import mask_id_number, mask_phone
 from .validators import (
     validate_id_number,
@@ -36,7 +38,7 @@ class Department(models.Model):
         return self.name
 
 
-class Enterprise(models.Model):
+class Enterprise(ChoiceLabels, models.Model):
     class Size(models.TextChoices):
         LARGE = "large", _("大型")
         MEDIUM = "medium", _("中型")

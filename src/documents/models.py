@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lianban.choices import ChoiceLabels
+
 
 class DocumentStatus(models.TextChoices):
     VALID = "valid", _("有效")
@@ -25,7 +27,7 @@ class DocumentSequence(models.Model):
         ]
 
 
-class ApprovalDocument(models.Model):
+class ApprovalDocument(ChoiceLabels, models.Model):
     number = models.CharField(_("文号"), max_length=40, unique=True)
     case = models.ForeignKey(
         "cases.Case", verbose_name=_("办件"), on_delete=models.PROTECT, related_name="documents"

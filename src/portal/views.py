@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from lianban import pagecache
 from lianban.errors import DomainError
 from lianban.validators import TextField
 
@@ -49,6 +50,7 @@ def _statistics():
         return None
 
 
+@pagecache.for_visitors
 def home(request):
     return render(
         request,
