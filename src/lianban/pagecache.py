@@ -55,6 +55,10 @@ def _cacheable(request) -> bool:
     )
 
 
+def _with_token(request, content: bytes) -> bytes:
+    return content.replace(PLACEHOLDER.encode(), get_token(request).encode())
+
+
 def for_visitors(view):
     """Decorator for a public view whose page depends on nothing but its path and language."""
 
@@ -72,12 +76,14 @@ def for_visitors(view):
                 response = view(request, *args, **kwargs)
             finally:
                 setattr(request, _RENDERING, False)
-            if response.status_code != 200 or response.streaming:
+            if response.streaming:
+                return response
+            if response.status_code != 200:  # not kept, but it holds the placeholder
+                response.content = _with_token(request, response.content)
                 return response
             kept = (response.content, response["Content-Type"])
             cache.set(key, kept, SECONDS)
         content, content_type = kept
-        token = get_token(request).encode()
-        return HttpResponse(content.replace(PLACEHOLDER.encode(), token), content_type=content_type)
+        return HttpResponse(_with_token(request, content), content_type=content_type)
 
     return wrapped

@@ -4,10 +4,12 @@ own CSRF token, and a catalog change shown at once."""
 import re
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import INFO
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
+from django.shortcuts import render
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -122,3 +124,18 @@ def test_a_missing_item_is_not_kept(catalog):
     assert visit(Client(), "/catalog/items/NOPE/")[0].status_code == 404
     response, queries = visit(Client(), "/catalog/items/NOPE/")
     assert response.status_code == 404 and queries > 0
+
+
+def test_a_page_answered_with_another_status_is_not_kept_and_carries_a_real_token(rf):
+    @pagecache.for_visitors
+    def gone(request):
+        return render(request, "base.html", status=410)
+
+    request = rf.get("/gone/")
+    request.user = AnonymousUser()
+    request.session = {}
+    request._messages = CookieStorage(request)
+    response = gone(request)
+    body = response.content.decode()
+    assert response.status_code == 410
+    assert pagecache.PLACEHOLDER not in body and 'X-CSRFToken": "' in body
