@@ -132,7 +132,10 @@ def test_the_outsider_gets_404_on_case_task_and_paper(client, accepted, charlie)
         f"/cases/materials/{paper.pk}/",
         f"/cases/{accepted.pk}/withdraw/",
     ):
-        assert client.get(url).status_code == 404, url
+        response = client.get(url)
+        assert response.status_code == 404, url
+        # The same page as for an address that does not exist: nothing says the case is real.
+        assert "没有找到该页面" in body(response) and accepted.number not in body(response)
 
 
 def test_a_reviewer_of_another_department_gets_404(client, single_a, dept_a, reviewer_b):
