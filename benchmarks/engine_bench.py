@@ -12,9 +12,12 @@ engine.record_document_issued (under lock_case). The peer: the equivalent BPMN p
 (user task -> parallel gateway -> K user tasks -> join -> user task -> end) run by
 SpiffWorkflow, its state serialised with BpmnWorkflowSerializer to a table in the same
 database, loaded, advanced and written back at every step. The BPMN is parsed once per K.
+A third walk, the floor (engine_floor.py), does the same case with nothing but the user,
+the case lock and the hash-chained event at each step: the least an engine of our shape
+can do through the ORM.
 
 Each database runs in a child process of its own (settings are read at import). Within a
-run the two engines take turns instance by instance, so that both see the same machine
+run the engines take turns instance by instance, so that all see the same machine
 load. Results are medians of `--runs` runs of M instances each: instances per second (wall
 time) and CPU milliseconds per instance (this process, plus on PostgreSQL its server
 backend). The results and the method are written up in benchmarks/RESULTS-engine.md."""
@@ -33,7 +36,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks import _setup
+from benchmarks import _setup, engine_floor
 
 REGION = "139999"
 TARGETS = {5: 4.0, 40: 10.0}  # K -> least ratio ours / SpiffWorkflow
@@ -378,17 +381,28 @@ class Clock:
 
 
 def bench_k(k: int, runs: int, m: int) -> dict:
+    from accounts.models import User
+    from catalog.models import ApprovalItem
+
     cast = build_cast(k)
     spiff = SpiffProcess(k)
+    centre = User.objects.get(pk=cast.lead).department_id
+    items = dict(ApprovalItem.objects.filter(pk__in=cast.items).values_list("pk", "department"))
+
+    def floor(n, observe=None):
+        return engine_floor.walk(cast, n, centre, items, observe)
+
     serial = iter(range(10**9))
-    ours_ids, spiff_ids = [], []
-    ours_t, spiff_t = Timer(), Timer()
+    ours_ids, spiff_ids, floor_ids = [], [], []
+    ours_t, spiff_t, floor_t = Timer(), Timer(), Timer()
     walk_case(cast, next(serial))  # warm caches (calendar, translations) outside the timing
     spiff.walk(cast, next(serial))
+    floor(next(serial))
     clock = Clock()
     engines = {
         "ours": lambda: ours_ids.append(walk_case(cast, next(serial), ours_t)),
         "spiff": lambda: spiff_ids.append(spiff.walk(cast, next(serial), spiff_t)),
+        "floor": lambda: floor_ids.append(floor(next(serial), floor_t)),
     }
     rates = {name: [] for name in engines}
     cpu_ms = {name: [] for name in engines}
@@ -411,9 +425,13 @@ def bench_k(k: int, runs: int, m: int) -> dict:
         raise RuntimeError(f"our cases did not all close with {k} approvals: {outcomes}")
     if not all(spiff.is_completed(pk) for pk in spiff_ids):
         raise RuntimeError("a SpiffWorkflow instance did not complete")
-    ours_q, spiff_q = QueryCounter(), QueryCounter()
+    outcomes = Counter(case_outcome(pk) for pk in floor_ids)
+    if outcomes != Counter({("closed", k): len(floor_ids)}):
+        raise RuntimeError(f"the floor's cases did not all close with {k} approvals: {outcomes}")
+    ours_q, spiff_q, floor_q = QueryCounter(), QueryCounter(), QueryCounter()
     walk_case(cast, next(serial), ours_q)
     spiff.walk(cast, next(serial), spiff_q)
+    floor(next(serial), floor_q)
     med = {name: statistics.median(rates[name]) for name in engines}
     med_cpu = {name: statistics.median(cpu_ms[name]) for name in engines}
     return {
@@ -433,6 +451,12 @@ def bench_k(k: int, runs: int, m: int) -> dict:
         "ours_queries": ours_q.summary(),
         "ours_queries_total": sum(sum(c) for c in ours_q.by_op.values()),
         "spiff_queries_total": sum(sum(c) for c in spiff_q.by_op.values()),
+        "floor": med["floor"],
+        "floor_runs": rates["floor"],
+        "floor_cpu_ms": med_cpu["floor"],
+        "floor_ms_by_op": floor_t.medians_ms(),
+        "floor_queries": floor_q.summary(),
+        "floor_queries_total": sum(sum(c) for c in floor_q.by_op.values()),
     }
 
 
@@ -488,6 +512,33 @@ def load_text(triple) -> str:
     return "/".join(f"{x:.1f}" for x in triple)
 
 
+def _floor_table(rows: list[dict]) -> list[str]:
+    """The floor (engine_floor.py) beside SpiffWorkflow and ours, from the same runs."""
+    lines = [
+        "",
+        "The floor (the least an engine of this shape does with the ORM; engine_floor.py), "
+        "in the same runs:",
+        "",
+        "| K | floor inst/s | floor / Spiff | ours / floor | floor CPU ms/inst "
+        "| queries/inst floor | floor per step (apply, accept, approve, decide, document) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        ms, q = row["floor_ms_by_op"], row["floor_queries"]
+        steps = ", ".join(
+            f"{ms[op]:.1f} ms/{'/'.join(map(str, q[op]['per_call']))} q" for op in OPS
+        )
+        lines.append(
+            f"| {row['k']} | {row['floor']:.1f} | {row['floor'] / row['spiff']:.2f}× "
+            f"| {row['ours'] / row['floor']:.2f}× | {row['floor_cpu_ms']:.0f} "
+            f"| {row['floor_queries_total']} | {steps} |"
+        )
+    fit = _fit([(row["k"], row["floor_queries_total"]) for row in rows])
+    if fit:
+        lines += ["", f"The floor's queries per instance ≈ {fit}."]
+    return lines
+
+
 def report(results: dict[str, dict]) -> str:
     lines = []
     for res in results.values():
@@ -534,6 +585,8 @@ def report(results: dict[str, dict]) -> str:
         fit = _fit([(row["k"], row["ours_queries_total"]) for row in res["k"]])
         if fit:
             lines += ["", f"Queries per instance ≈ {fit}."]
+        if all("floor" in row for row in res["k"]):
+            lines += _floor_table(res["k"])
         lines += [
             "",
             "Runs (instances/s): "

@@ -1,8 +1,10 @@
 """The engine benchmarks' own walks, run small on the test database so they cannot rot."""
 
+import itertools
+
 import pytest
 
-from benchmarks import _setup, engine_bench, growth_bench
+from benchmarks import _setup, engine_bench, engine_floor, growth_bench
 from cases.events import verify_case
 from cases.models import Case, CaseState
 
@@ -30,6 +32,24 @@ def test_spiffworkflow_walk_completes_each_instance(cast):
     ids = [process.walk(cast, n) for n in range(2)]
     assert len(set(ids)) == 2
     assert all(process.is_completed(pk) for pk in ids)
+
+
+def test_the_floor_closes_each_case_with_fewer_statements_than_ours(cast):
+    from accounts.models import User
+    from catalog.models import ApprovalItem
+
+    centre = User.objects.get(pk=cast.lead).department_id
+    items = dict(ApprovalItem.objects.filter(pk__in=cast.items).values_list("pk", "department"))
+    floor, ours = engine_bench.QueryCounter(), engine_bench.QueryCounter()
+    ids = [engine_floor.walk(cast, n, centre, items, floor if n == 0 else None) for n in range(2)]
+    engine_bench.walk_case(cast, 2, ours)
+    assert [engine_bench.case_outcome(pk) for pk in ids] == [(CaseState.CLOSED, 2)] * 2
+    # Its history is a chain too: each event carries the hash of the one before.
+    events = list(Case.objects.get(pk=ids[0]).events.order_by("seq"))
+    assert [e.seq for e in events] == list(range(1, 2 + 5))
+    assert all(e.prev_hash == before.hash for before, e in itertools.pairwise(events))
+    for op, row in floor.summary().items():
+        assert max(row["per_call"]) <= min(ours.summary()[op]["per_call"]), op
 
 
 def test_query_counter_sees_every_step_of_a_walk(cast):
