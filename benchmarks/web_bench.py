@@ -61,6 +61,8 @@ SIZES = (10_000, 100_000, 1_000_000)
 PAGES = ("bare", "tasks", "case", "guide", "progress")
 LABELS = {
     "bare": "bare Django view (ceiling)",
+    "layout": "the site's layout, no query (bench only)",
+    "floor": "one statement in the layout (bench only)",
     "tasks": "reviewer's task list",
     "case": "case page (lead)",
     "guide": "item guide (public)",
@@ -260,6 +262,8 @@ def targets(cast) -> dict:
     open_tasks = ReviewTask.objects.filter(department_id=reviewer_dept, state__in=OPEN_TASK_STATES)
     return {
         "bare": (["/bench/bare/"], None),
+        "layout": (["/bench/layout/"], None),
+        "floor": ([f"/bench/floor/{pk}/" for pk, _n, _c in cases], None),
         "tasks": (["/cases/tasks/"], reviewer),
         "case": ([f"/cases/{pk}/" for pk, _n, _c in cases], lead),
         "guide": ([f"/catalog/items/{urllib.parse.quote(code)}/" for code in items], None),
