@@ -45,3 +45,16 @@ def test_the_bare_view_answers_without_the_database(db, client, django_assert_nu
 
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+@pytest.mark.urls("benchmarks.web_urls")
+def test_the_floor_pages_render_the_layout_with_no_statement_and_with_one(
+    templates, client, django_assert_num_queries
+):
+    case = Case.objects.get(pk=templates[0])
+    with django_assert_num_queries(0):
+        layout = client.get("/bench/layout/").content.decode()
+    with django_assert_num_queries(1):
+        floor = client.get(f"/bench/floor/{case.pk}/").content.decode()
+    assert 'class="masthead"' in layout and "基准页面" in layout
+    assert 'class="masthead"' in floor and case.number in floor
