@@ -69,6 +69,7 @@ def item_detail(request, code: str):
     )
 
 
+@pagecache.for_visitors
 def project_detail(request, pk: int):
     try:
         project = guide.get_project_type(pk)

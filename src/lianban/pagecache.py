@@ -9,8 +9,8 @@ in a header). Tokens differ per visitor, so the page is kept with a placeholder 
 visitor gets a fresh token of their own on the way out, exactly as if it had been rendered
 for them.
 
-The cache is each worker's own memory. A change to the catalog in one worker empties that
-worker's pages at once; other workers show it within `SECONDS`.
+The cache is each worker's own memory. A change to the catalog or the working-day calendar
+in one worker empties that worker's pages at once; other workers show it within `SECONDS`.
 """
 
 import functools
@@ -23,6 +23,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from lianban import clock
 
 SECONDS = 60
 # A real token is 64 letters and digits; this cannot be mistaken for one, nor one for it.
@@ -60,7 +62,8 @@ def _with_token(request, content: bytes) -> bytes:
 
 
 def for_visitors(view):
-    """Decorator for a public view whose page depends on nothing but its path and language."""
+    """Decorator for a public view whose page depends on nothing but its path, its language,
+    the day, and what `changed` is called for (the catalog, the working-day calendar)."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -68,7 +71,9 @@ def for_visitors(view):
             return view(request, *args, **kwargs)
         # A path may hold anything a visitor typed; the key holds only its digest.
         path = hashlib.sha256(request.path.encode("utf-8", "backslashreplace")).hexdigest()
-        key = f"page:{_generation}:{get_language()}:{path}"
+        # Today's date too: a project type's timeline starts today, the home page counts
+        # this month's applications.
+        key = f"page:{_generation}:{clock.today()}:{get_language()}:{path}"
         kept = cache.get(key)
         if kept is None:
             setattr(request, _RENDERING, True)

@@ -1,9 +1,12 @@
 """An item's guide is kept for visitors who are not signed in: the same page, each visitor's
 own CSRF token, and a catalog change shown at once."""
 
+import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import INFO
 from django.contrib.messages.storage.base import Message
@@ -14,8 +17,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from catalog.importer import import_file
-from catalog.models import ApprovalItem
+from catalog.models import ApprovalItem, ProjectType
 from lianban import pagecache
+from workdays.models import CalendarOverride
 
 from .conftest import CAL
 
@@ -139,3 +143,32 @@ def test_a_page_answered_with_another_status_is_not_kept_and_carries_a_real_toke
     body = response.content.decode()
     assert response.status_code == 410
     assert pagecache.PLACEHOLDER not in body and 'X-CSRFToken": "' in body
+
+
+def _on(day: int):
+    return time_machine.travel(
+        dt.datetime(2026, 2, day, 9, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
+    )
+
+
+def test_a_project_timeline_is_kept_for_the_day_and_planned_afresh_the_next(catalog):
+    url = f"/catalog/projects/{ProjectType.objects.get(name='厂房建设').pk}/"
+    with _on(11):
+        _, first_queries = visit(Client(), url)
+        again, again_queries = visit(Client(), url)
+    with _on(12):
+        next_day, next_queries = visit(Client(), url)
+    assert first_queries > 0 and again_queries == 0
+    assert 'value="2026-02-11"' in again.content.decode()
+    assert next_queries > 0 and 'value="2026-02-12"' in next_day.content.decode()
+
+
+def test_a_change_to_the_working_day_calendar_shows_at_once(catalog):
+    url = f"/catalog/projects/{ProjectType.objects.get(name='厂房建设').pk}/"
+    with _on(11):
+        before, _ = visit(Client(), url)
+        CalendarOverride.objects.create(date=dt.date(2026, 2, 12), is_workday=False, note="停电")
+        after, queries = visit(Client(), url)
+    assert queries > 0
+    assert "2026-02-28 办结" in before.content.decode()
+    assert "2026-02-28 办结" not in after.content.decode()  # one working day fewer before it
