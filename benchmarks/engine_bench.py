@@ -381,13 +381,9 @@ class Clock:
 
 
 def bench_k(k: int, runs: int, m: int) -> dict:
-    from accounts.models import User
-    from catalog.models import ApprovalItem
-
     cast = build_cast(k)
     spiff = SpiffProcess(k)
-    centre = User.objects.get(pk=cast.lead).department_id
-    items = dict(ApprovalItem.objects.filter(pk__in=cast.items).values_list("pk", "department"))
+    centre, items = engine_floor.setup(cast)
 
     def floor(n, observe=None):
         return engine_floor.walk(cast, n, centre, items, observe)

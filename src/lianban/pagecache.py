@@ -15,7 +15,6 @@ in one worker empties that worker's pages at once; other workers show it within 
 
 import functools
 import hashlib
-import itertools
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
@@ -30,14 +29,13 @@ SECONDS = 60
 # A real token is 64 letters and digits; this cannot be mistaken for one, nor one for it.
 PLACEHOLDER = mark_safe("lianban-csrf-placeholder")
 _RENDERING = "_lianban_page_for_cache"
-_generations = itertools.count(1)
-_generation = next(_generations)
+_generation = 0  # part of every key: raising it retires this worker's kept pages
 
 
 def changed(**_signal_kwargs) -> None:
     """What the kept pages show has changed: this worker stops serving them."""
     global _generation
-    _generation = next(_generations)
+    _generation += 1
 
 
 def csrf_token(request) -> dict:

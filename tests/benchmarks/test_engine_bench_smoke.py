@@ -35,11 +35,7 @@ def test_spiffworkflow_walk_completes_each_instance(cast):
 
 
 def test_the_floor_closes_each_case_with_fewer_statements_than_ours(cast):
-    from accounts.models import User
-    from catalog.models import ApprovalItem
-
-    centre = User.objects.get(pk=cast.lead).department_id
-    items = dict(ApprovalItem.objects.filter(pk__in=cast.items).values_list("pk", "department"))
+    centre, items = engine_floor.setup(cast)
     floor, ours = engine_bench.QueryCounter(), engine_bench.QueryCounter()
     ids = [engine_floor.walk(cast, n, centre, items, floor if n == 0 else None) for n in range(2)]
     engine_bench.walk_case(cast, 2, ours)
