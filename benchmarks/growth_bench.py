@@ -214,7 +214,7 @@ class Copier:
                         **prepared[Case],
                         "id": case_id,
                         "number": number,
-                        "query_code": f"{random.randrange(10**6):06d}",
+                        "query_code": f"{random.randrange(10**8):08d}",
                         "last_hash": prev if e_rows else "",
                     }
                 )

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from lianban.admin import ReadOnlyAdmin
+
 from .forms import AdminLoginForm
 from .models import ApiToken, LoginAttempt, User
 
@@ -41,19 +43,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(LoginAttempt)
-class LoginAttemptAdmin(admin.ModelAdmin):
+class LoginAttemptAdmin(ReadOnlyAdmin):
     """Read-only: the record of logins is evidence, not data to edit."""
 
     list_display = ["at", "username", "ip", "outcome"]
     list_filter = ["outcome"]
     search_fields = ["username", "ip"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,6 +1,7 @@
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +67,13 @@ class User(ChoiceLabels, AbstractUser):
                 | models.Q(department__isnull=False),
             ),
         ]
+
+    def remember_language(self, language: str) -> None:
+        """The language this user reads the site in, for what reaches them later
+        (notifications and their mail): set when they switch language or log in."""
+        if language in dict(settings.LANGUAGES) and language != self.language:
+            self.language = language
+            User.objects.filter(pk=self.pk).update(language=language)
 
     def __str__(self):
         return self.display_name or self.username

@@ -52,7 +52,14 @@ def _username_of(request) -> str:
     return user.get_username() if user is not None and user.is_authenticated else ""
 
 
-_WARNINGS = {"login.failed", "login.locked", "login.lockout", "permission.refused"}
+_WARNINGS = {
+    "login.failed",
+    "login.locked",
+    "login.lockout",
+    "permission.refused",
+    "progress.locked",
+    "progress.lockout",
+}
 
 
 def security_event(event: str, *, request=None, username: str | None = None, **fields) -> None:

@@ -10,3 +10,12 @@ def _remember_session_generation(sender, request, user, **kwargs):
     session = getattr(request, "session", None)
     if session is not None:
         session[GENERATION_KEY] = session_generation(user.pk)
+
+
+@receiver(user_logged_in)
+def _remember_language(sender, request, user, **kwargs):
+    # The language of the page they logged in from (LocaleMiddleware's choice), so that
+    # notifications reach them in the language they use the site in.
+    language = getattr(request, "LANGUAGE_CODE", None)
+    if language:
+        user.remember_language(language)

@@ -3,13 +3,25 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lianban.errors import DomainError, NotFound
 
 from . import security, tokens
 from .forms import LoginForm, NewTokenForm
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch; a signed-in user's choice is kept on their account too."""
+    response = i18n.set_language(request)
+    language = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER, "")
+    if request.user.is_authenticated and check_for_language(language):
+        request.user.remember_language(language)
+    return response
 
 
 class LoginView(auth_views.LoginView):

@@ -3,6 +3,8 @@ the case engine (cases/engine.py), never through a form here."""
 
 from django.contrib import admin
 
+from lianban.admin import ReadOnlyAdmin
+
 from .models import (
     Authorisation,
     Case,
@@ -12,17 +14,6 @@ from .models import (
     Notification,
     ReviewTask,
 )
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class TaskInline(admin.TabularInline):
@@ -49,7 +40,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnly):
+class CaseAdmin(ReadOnlyAdmin):
     list_display = [
         "number",
         "title",
@@ -66,33 +57,33 @@ class CaseAdmin(ReadOnly):
 
 
 @admin.register(ReviewTask)
-class ReviewTaskAdmin(ReadOnly):
+class ReviewTaskAdmin(ReadOnlyAdmin):
     list_display = ["case", "item", "department", "state", "due_date", "light"]
     list_filter = ["state", "light", "department"]
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnly):
+class CaseEventAdmin(ReadOnlyAdmin):
     list_display = ["case", "seq", "at", "actor_name", "kind", "from_state", "to_state"]
     list_filter = ["kind"]
     search_fields = ["case__number"]
 
 
 @admin.register(Notice)
-class NoticeAdmin(ReadOnly):
+class NoticeAdmin(ReadOnlyAdmin):
     list_display = ["case", "issued_by", "issued_at", "resolved_at"]
 
 
 @admin.register(JointMeeting)
-class JointMeetingAdmin(ReadOnly):
+class JointMeetingAdmin(ReadOnlyAdmin):
     list_display = ["case", "scheduled_for", "state", "held_at"]
 
 
 @admin.register(Authorisation)
-class AuthorisationAdmin(ReadOnly):
+class AuthorisationAdmin(ReadOnlyAdmin):
     list_display = ["applicant", "agent", "granted_at", "revoked_at"]
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnly):
+class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["user", "key", "created_at", "read_at"]

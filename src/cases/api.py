@@ -4,16 +4,29 @@
 import datetime as dt
 from typing import Annotated
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
-from ninja import Field, Form, Router, Schema
+from ninja import Field, Form, Router, Schema, Status
 from ninja.pagination import paginate
 
 from accounts.models import User
 from lianban.errors import DomainError, NotFound
 from lianban.pagination import BoundedPages
-from lianban.schemas import LIST, PUBLIC_LOOKUP, READ, WRITE, Day, Id, Moment, PathId, Text
+from lianban.schemas import (
+    LIST,
+    PUBLIC_LOOKUP,
+    READ,
+    WRITE,
+    Day,
+    Id,
+    Moment,
+    PathId,
+    Text,
+    errors,
+)
+from portal import throttle
 
 from . import engine, intake, review
 from .idempotency import idempotent
@@ -189,16 +202,30 @@ def get_task(request, task_id: PathId):
 
 @router.get(
     "/progress",
-    response={200: Progress, **PUBLIC_LOOKUP},
+    response={200: Progress, **PUBLIC_LOOKUP, **errors(429)},
     auth=None,
     summary="公开进度查询（办件编号+查询码）",
 )
-def progress(request, number: Text(_l("办件编号"), 32), code: Text(_l("查询码"), 8)):
-    case = (
-        Case.objects.filter(number=number, query_code=code)
-        .select_related("lead_department")
-        .first()
-    )
+def progress(
+    request,
+    response: HttpResponse,
+    number: Text(_l("办件编号"), 32),
+    code: Text(_l("查询码"), 8),
+):
+    # Throttled as the page is (portal/throttle.py): 429 with Retry-After during a lock.
+    try:
+        case = throttle.guarded_lookup(
+            request,
+            number,
+            lambda: (
+                Case.objects.filter(number=number, query_code=code)
+                .select_related("lead_department")
+                .first()
+            ),
+        )
+    except throttle.TooManyLookups as exc:
+        response["Retry-After"] = str(exc.retry_after)
+        return Status(exc.status, {"code": exc.code, "message": str(exc.message)})
     if case is None:
         raise NotFound(_("没有找到该办件，请核对办件编号和查询码。"))
     tasks = case.tasks.select_related("department", "item").order_by("due_date", "pk")

@@ -36,6 +36,7 @@ from .models import (
     Notification,
     NumberSequence,
     ReviewTask,
+    Shortfall,
     TaskPause,
     TaskState,
 )
@@ -98,6 +99,13 @@ def _is_party(case: Case, actor) -> bool:
 
 def _is_lead_of(case: Case, actor) -> bool:
     return rules.is_lead(actor) and rules.belongs_to(actor, case.lead_department_id)
+
+
+def leads_of(case: Case):
+    """The lead department's leads: told when a case is theirs to move."""
+    return User.objects.filter(
+        role=Role.LEAD, department_id=case.lead_department_id, is_active=True
+    )
 
 
 def _is_clerk_of(case: Case, actor) -> bool:
@@ -348,7 +356,7 @@ def _create_case(actor, applicant, title, project_type, chosen, lead, channel) -
     region = settings.REGION_CODE
     case = Case.objects.create(
         number=_next_number(region, today),
-        query_code=f"{secrets.randbelow(10**6):06d}",
+        query_code=f"{secrets.randbelow(10**8):08d}",
         region_code=region,
         title=title,
         project_type=project_type if isinstance(project_type, ProjectType) else None,
@@ -516,6 +524,17 @@ def decide(case_id: int, actor, text: str = "") -> Case:
             gettext_noop("您的申请 %(number)s 已作出决定：%(decision)s。"),
             {"number": case.number, "decision": case.get_decision_display()},
         )
+        # 容缺受理: the decision may be made without the promised papers, the document not.
+        missing = shortfalls_block_document(case)
+        if missing:
+            _notify_party(
+                case,
+                "document_waits",
+                gettext_noop(
+                    "您的申请 %(number)s 的批复文件将在您补交容缺材料（%(papers)s）后出具。"
+                ),
+                {"number": case.number, "papers": shortfall_names(missing)},
+            )
     return case
 
 
@@ -714,6 +733,27 @@ def revoke_authorisation(applicant: User, authorisation_id: int) -> Authorisatio
 
 
 # ---- the one document (called by the documents app) ------------------------------------
+
+
+def outstanding_shortfalls(case: Case) -> list[Shortfall]:
+    """The papers accepted as missing (容缺受理) that the applicant has not supplied yet.
+    Review and the decision go on without them; the document waits for them
+    (documents.issuing.issue_document), unless the decision refuses everything."""
+    return list(
+        case.shortfalls.filter(supplied_at__isnull=True).select_related("material").order_by("pk")
+    )
+
+
+def shortfalls_block_document(case: Case) -> list[Shortfall]:
+    """The outstanding shortfalls that hold the document back: none for a refusal, which
+    grants nothing the papers were promised for and must reach the applicant in writing."""
+    if case.decision == Decision.REFUSED:
+        return []
+    return outstanding_shortfalls(case)
+
+
+def shortfall_names(shortfalls) -> str:
+    return "、".join(s.material.name for s in shortfalls)
 
 
 def record_document_issued(case: Case, actor, *, document_number: str, sha256: str) -> None:

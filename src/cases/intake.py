@@ -26,7 +26,10 @@ from .engine import (
     _require_state,
     _set_state,
     _visible_case,
+    leads_of,
     lock_case,
+    notify,
+    outstanding_shortfalls,
     refresh_case_due,
     required_materials,
 )
@@ -204,11 +207,12 @@ def _start_clocks(case: Case, actor, today: dt.date, *, kind: str, payload: dict
         fields=["accepted_at", "accepted_on"],
         payload=payload,
     )
-    from .review import decide_on_the_spot, dispatch_ready
+    from .review import decide_on_the_spot, dispatch_ready, tell_lead_when_ready
 
     decide_on_the_spot(case, actor, today)
     dispatch_ready(case, actor, today)
     refresh_case_due(case)
+    tell_lead_when_ready(case, set(case.tasks.values_list("state", flat=True)))
 
 
 def refuse_intake(case_id: int, actor, reason: str) -> Case:
@@ -239,12 +243,26 @@ def refuse_intake(case_id: int, actor, reason: str) -> Case:
     return case
 
 
+# Papers accepted as missing may still come in while the case is reviewed, suspended, or
+# decided and waiting for its document (issuing.issue_document waits for them); not once
+# the case is closed or withdrawn.
+SHORTFALL_SUPPLY_STATES = (CaseState.IN_REVIEW, CaseState.SUSPENDED, CaseState.DECIDED)
+
+
 def supply_shortfall(case_id: int, actor, shortfall_id: int, files: dict) -> Shortfall:
+    """The applicant supplies a paper accepted as missing. The last one supplied to a decided
+    case tells the lead department that the document can now be issued."""
     written: list[str] = []
     try:
         with transaction.atomic():
             case = _visible_case(case_id, actor)
             _require(_is_party(case, actor))
+            if case.state not in SHORTFALL_SUPPLY_STATES:
+                raise Conflict(
+                    _("办件当前状态为“%(state)s”，不再接收容缺材料。")
+                    % {"state": case.get_state_display()},
+                    code="wrong_state",
+                )
             shortfall = case.shortfalls.filter(pk=shortfall_id, supplied_at__isnull=True).first()
             if shortfall is None:
                 raise NotFound(_("没有待补交的容缺材料。"))
@@ -257,6 +275,14 @@ def supply_shortfall(case_id: int, actor, shortfall_id: int, files: dict) -> Sho
             append_event(
                 case, actor, "shortfall_supplied", payload={"material": shortfall.material_id}
             )
+            if case.state == CaseState.DECIDED and not outstanding_shortfalls(case):
+                notify(
+                    leads_of(case),
+                    case,
+                    f"case:{case.pk}:shortfalls_supplied",
+                    gettext_noop("办件 %(number)s 的容缺材料已全部补交，可以出具批复文件。"),
+                    {"number": case.number},
+                )
     except BaseException:
         uploads.discard(written)
         raise

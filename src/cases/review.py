@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -27,6 +28,7 @@ from .engine import (
     _require,
     _require_state,
     _visible_case,
+    leads_of,
     lock_case_of_task,
     notify,
     notify_each,
@@ -204,11 +206,15 @@ def _after_task_decided(case: Case, actor) -> None:
     if TaskState.WAITING in states and dispatch_ready(case, actor, clock.today()):
         refresh_case_due(case)
         states = set(case.tasks.values_list("state", flat=True))
+    tell_lead_when_ready(case, states)
+
+
+def tell_lead_when_ready(case: Case, states: set[str]) -> None:
+    """Once every task is decided (`states`: the case's task states), the lead department is
+    told to decide: after the last review, or at acceptance when all were 即办."""
     if states <= {*DECIDED_TASK_STATES, TaskState.CANCELLED}:
         notify(
-            User.objects.filter(
-                role=Role.LEAD, department_id=case.lead_department_id, is_active=True
-            ),
+            leads_of(case),
             case,
             f"case:{case.pk}:ready",
             gettext_noop("办件 %(number)s 各事项均已审结，请作出决定。"),
@@ -285,7 +291,7 @@ def refuse_task(task_id: int, actor, *, opinion: str) -> ReviewTask:
 
 def _notify_lead_meeting(case: Case, task: ReviewTask) -> None:
     notify(
-        User.objects.filter(role=Role.LEAD, department_id=case.lead_department_id, is_active=True),
+        leads_of(case),
         case,
         f"task:{task.pk}:referred",
         gettext_noop("办件 %(number)s 的事项“%(item)s”需提交联席会议。"),
@@ -441,6 +447,11 @@ def resume_clock(task_id: int, actor) -> ReviewTask:
 # ---- the joint meeting -----------------------------------------------------------------
 
 
+def _local_minute(moment: dt.datetime) -> str:
+    """A meeting's time as the county reads it (an API caller may send any offset)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
 def convene_meeting(
     case_id: int,
     actor,
@@ -497,7 +508,7 @@ def convene_meeting(
             case,
             f"meeting:{meeting.pk}:convened",
             gettext_noop("联席会议通知：办件 %(number)s，%(when)s。"),
-            {"number": case.number, "when": scheduled_for.strftime("%Y-%m-%d %H:%M")},
+            {"number": case.number, "when": _local_minute(scheduled_for)},
         )
     return meeting
 
@@ -523,6 +534,14 @@ def record_meeting(
         meeting = JointMeeting.objects.select_for_update().get(pk=meeting_id)
         if meeting.state != JointMeeting.State.CONVENED:
             raise Conflict(_("该会议已记录。"), code="wrong_state")
+        # Attendance and resolutions are facts of a meeting that took place: recorded early,
+        # they would take effect (and let the lead decide and issue) before anyone met.
+        if clock.now() < meeting.scheduled_for:
+            raise Conflict(
+                _("联席会议定于 %(when)s 召开，召开后才能记录出席情况和决议。")
+                % {"when": _local_minute(meeting.scheduled_for)},
+                code="too_early",
+            )
         agenda = {t.pk: t for t in meeting.tasks.select_related("item")}
         clean = {}
         for key, value in (resolutions or {}).items():

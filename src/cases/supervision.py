@@ -1,6 +1,14 @@
 """电子监察 (deadline supervision): green, yellow when a deadline nears, red when passed.
 
-`light_for` is pure. `tick` is the periodic job; it is idempotent: each escalation is
+Every running or paused task has a light against its own due date. A case shows its worst
+task's light; once no task is with a reviewer any more (every one decided, or referred to
+the joint meeting) the case is the lead department's to decide, and its own due date gets a
+light by the same rule. A decided case is green if it was decided by its due date and red
+if after: the decision is what the county promised by that date (the document follows it,
+or waits for papers the applicant still owes).
+
+`light_for`, `task_light`, `case_light` and `awaits_lead` are pure. `tick` is the periodic
+job; it is idempotent: each escalation is
 claimed with a conditional UPDATE that must change exactly one row, and carries the due date
 it was made for, so a moved deadline escalates afresh and a repeated tick does nothing."""
 
@@ -9,7 +17,9 @@ import math
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case as Switch
+from django.db.models import Exists, F, OuterRef, Q, When
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accounts.models import Role, User
@@ -23,6 +33,12 @@ from .models import OPEN_CASE_STATES, Case, CaseState, Light, ReviewTask, TaskSt
 
 _RANK = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
 
+# Tasks whose clock is the reviewers' (running, or stopped but still theirs to finish). A case
+# with none of these left waits for its lead department.
+_WITH_REVIEWERS = (TaskState.WAITING, TaskState.IN_REVIEW, TaskState.PAUSED)
+# The states in which a case is supervised: open ones, and decided until its document is out.
+SUPERVISED_CASE_STATES = {*OPEN_CASE_STATES, CaseState.DECIDED}
+
 
 def light_for(
     cal: WorkCalendar,
@@ -34,7 +50,7 @@ def light_for(
     yellow_share: float,
 ) -> str:
     """Red once `today` is past the due date; yellow once no more than (1 - share) of the
-    limit remains. A paused task keeps the light it had (its due date moves on resumption)."""
+    limit remains. A due date in the past is never "due soon"."""
     if due is None:
         return Light.GREEN
     if today > due:
@@ -44,6 +60,78 @@ def light_for(
     if remaining <= limit - math.ceil(round(limit * yellow_share, 6)):
         return Light.YELLOW
     return Light.GREEN
+
+
+def task_light(
+    cal: WorkCalendar,
+    *,
+    today: dt.date,
+    state: str,
+    due: dt.date | None,
+    paused_on: dt.date | None,
+    limit: int,
+    unit: str,
+    yellow_share: float,
+) -> str:
+    """A running task's light. A paused task's clock stopped on `paused_on`, so its light is
+    the one of that day (its due date moves on resumption): red if it was paused after its
+    due date had passed, and it stays red however long the pause lasts."""
+    as_of = paused_on if state == TaskState.PAUSED and paused_on else today
+    return light_for(cal, today=as_of, due=due, limit=limit, unit=unit, yellow_share=yellow_share)
+
+
+def case_light(
+    cal: WorkCalendar,
+    *,
+    today: dt.date,
+    due: dt.date | None,
+    accepted_on: dt.date | None,
+    yellow_share: float,
+    decided_on: dt.date | None = None,
+) -> str:
+    """The light of the case's own due date (承诺办结日期), by the rule tasks follow: its
+    limit is the working days from acceptance to that date. Once decided (`decided_on`), the
+    promise is kept or broken: green if decided by the due date, red after it."""
+    if due is None or accepted_on is None:
+        return Light.GREEN
+    if decided_on is not None:
+        return Light.RED if decided_on > due else Light.GREEN
+    limit = max(0, cal.working_days_between(accepted_on, due))
+    return light_for(
+        cal, today=today, due=due, limit=limit, unit="working", yellow_share=yellow_share
+    )
+
+
+def awaits_lead(case_state: str, task_states) -> bool:
+    """The case is the lead department's to move: decided and waiting for its document, or in
+    review with no task left with a reviewer (all decided, or referred to the meeting)."""
+    if case_state == CaseState.DECIDED:
+        return True
+    return case_state == CaseState.IN_REVIEW and not set(task_states) & set(_WITH_REVIEWERS)
+
+
+def worst(*lights: str) -> str:
+    return max(lights, key=_RANK.__getitem__, default=Light.GREEN)
+
+
+def awaiting_lead(cases):
+    """Of `cases` (a queryset), those that wait for their lead department (`awaits_lead` in
+    SQL): decided, or in review with no task left with a reviewer."""
+    with_reviewers = ReviewTask.objects.filter(case=OuterRef("pk"), state__in=_WITH_REVIEWERS)
+    return cases.filter(
+        Q(state=CaseState.DECIDED) | Q(state=CaseState.IN_REVIEW) & ~Exists(with_reviewers)
+    )
+
+
+def late_cases(cases):
+    """Of `cases`, those waiting for their lead department that are due soon or overdue: the
+    supervision board lists them beside the tasks. Red first, then by due date."""
+    red_first = Switch(When(light=Light.RED, then=0), default=1)
+    return (
+        awaiting_lead(cases)
+        .filter(light__in=[Light.YELLOW, Light.RED])
+        .order_by(red_first, F("due_date").asc(nulls_last=True), "pk")
+    )
 
 
 def tick() -> dict:
@@ -58,38 +146,70 @@ def tick() -> dict:
     cal = current_calendar()
     share = settings.SUPERVISION_YELLOW_SHARE
     changed = escalated = 0
-    tasks = ReviewTask.objects.filter(state=TaskState.IN_REVIEW).select_related("case", "item")
+    # Paused tasks too: one paused after its due date had passed is overdue, not "due soon".
+    # They are not escalated: their clock is stopped.
+    tasks = ReviewTask.objects.filter(
+        state__in=[TaskState.IN_REVIEW, TaskState.PAUSED]
+    ).select_related("case", "item")
     for task in tasks.iterator(chunk_size=1000):
-        light = light_for(
+        light = task_light(
             cal,
             today=today,
+            state=task.state,
             due=task.due_date,
+            paused_on=task.paused_on,
             limit=task.limit_days,
             unit=task.limit_unit,
             yellow_share=share,
         )
         if light != task.light:
-            ReviewTask.objects.filter(pk=task.pk, state=TaskState.IN_REVIEW).update(light=light)
+            ReviewTask.objects.filter(pk=task.pk, state=task.state).update(light=light)
             changed += 1
-        if light in (Light.YELLOW, Light.RED):
+        if task.state == TaskState.IN_REVIEW and light in (Light.YELLOW, Light.RED):
             escalated += _escalate(task, light)
 
-    # A case shows its worst running task's light: one query for all, one update per light.
-    worst: dict[int, str] = dict.fromkeys(
-        Case.objects.filter(state__in=OPEN_CASE_STATES).values_list("pk", flat=True), Light.GREEN
-    )
-    running = ReviewTask.objects.filter(state=TaskState.IN_REVIEW, case__state__in=OPEN_CASE_STATES)
-    for case_id, light in running.values_list("case_id", "light"):
-        if case_id in worst and _RANK[light] > _RANK[worst[case_id]]:
-            worst[case_id] = light
-    for light in Light.values:
-        ids = [pk for pk, value in worst.items() if value == light]
-        if ids:
-            for start in range(0, len(ids), 500):  # SQLite caps the parameters of one query
-                Case.objects.filter(pk__in=ids[start : start + 500]).exclude(light=light).update(
-                    light=light
-                )
+    _refresh_case_lights(cal, today, share)
     return {"accepted_by_default": accepted, "lights_changed": changed, "escalated": escalated}
+
+
+def _refresh_case_lights(cal: WorkCalendar, today: dt.date, share: float) -> None:
+    """A case shows the worst light of its running and paused tasks, and, when it waits for
+    its lead department, of its own due date. One query for the cases, one for the tasks,
+    one update per light and 500 cases."""
+    cases = {
+        pk: (state, due, accepted_on, decided_at)
+        for pk, state, due, accepted_on, decided_at in Case.objects.filter(
+            state__in=SUPERVISED_CASE_STATES
+        ).values_list("pk", "state", "due_date", "accepted_on", "decided_at")
+    }
+    task_states: dict[int, set[str]] = {pk: set() for pk in cases}
+    lights: dict[int, str] = dict.fromkeys(cases, Light.GREEN)
+    # A decided case waits for its lead department whatever its tasks: only open cases' are read.
+    for case_id, state, light in ReviewTask.objects.filter(
+        case__state__in=OPEN_CASE_STATES
+    ).values_list("case_id", "state", "light"):
+        if case_id not in cases:  # a case that changed state between the two queries
+            continue
+        task_states[case_id].add(state)
+        if state in (TaskState.IN_REVIEW, TaskState.PAUSED):
+            lights[case_id] = worst(lights[case_id], light)
+    for pk, (state, due, accepted_on, decided_at) in cases.items():
+        if awaits_lead(state, task_states[pk]):
+            own = case_light(
+                cal,
+                today=today,
+                due=due,
+                accepted_on=accepted_on,
+                yellow_share=share,
+                decided_on=timezone.localdate(decided_at) if decided_at else None,
+            )
+            lights[pk] = worst(lights[pk], own)
+    for light in Light.values:
+        ids = [pk for pk, value in lights.items() if value == light]
+        for start in range(0, len(ids), 500):  # SQLite caps the parameters of one query
+            Case.objects.filter(pk__in=ids[start : start + 500]).exclude(light=light).update(
+                light=light
+            )
 
 
 def _escalate(task: ReviewTask, light: str) -> int:

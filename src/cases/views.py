@@ -25,9 +25,10 @@ from catalog.models import ApprovalItem, Material, ProjectType
 from directory.masking import mask_id_number, mask_phone
 from lianban.errors import DomainError, NotFound, PermissionDenied
 from lianban.pagination import CappedPaginator
+from lianban.schemas import MAX_ID
 from lianban.validators import query_text
 
-from . import engine, intake, review
+from . import engine, intake, review, supervision
 from .events import verify_all
 from .forms import (
     AgentSearchForm,
@@ -311,10 +312,12 @@ def _chosen(request):
 
 
 def _int(value) -> int | None:
+    """An id typed into a query string, or None; one no database key can hold is None too."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 1 <= number <= MAX_ID else None
 
 
 @for_role(is_party_role)
@@ -879,7 +882,14 @@ def led_cases(request):
         )
         .order_by("-submitted_at", "-pk")
     )
-    return render(request, "cases/led.html", {"page": paginate(request, cases)})
+    # 待我决定: the cases no reviewer holds any more, waiting for this department's decision
+    # (or its document), the most urgent first.
+    awaiting = request.GET.get("awaiting") == "1"
+    if awaiting:
+        cases = supervision.awaiting_lead(cases).order_by(F("due_date").asc(nulls_last=True), "pk")
+    context = {"page": paginate(request, cases), "awaiting": awaiting}
+    context["query"] = "awaiting=1" if awaiting else ""
+    return render(request, "cases/led.html", context)
 
 
 @for_role(rules.is_lead)
@@ -991,11 +1001,15 @@ def _render_board(request, audit=None):
         .filter(state__in=OPEN_TASK_STATES, light__in=[Light.YELLOW, Light.RED])
         .select_related("case", "item", "department")
     )
+    # Cases the lead department holds past (or near) their due date: no task shows them.
+    late = Case.objects.visible_to(request.user).select_related("lead_department")
     if filters.is_valid():
         if filters.cleaned_data["department"]:
             tasks = tasks.filter(department=filters.cleaned_data["department"])
+            late = late.filter(lead_department=filters.cleaned_data["department"])
         if filters.cleaned_data["light"]:
             tasks = tasks.filter(light=filters.cleaned_data["light"])
+            late = late.filter(light=filters.cleaned_data["light"])
     by_department = (
         tasks.values("department__name")
         .annotate(
@@ -1015,6 +1029,7 @@ def _render_board(request, audit=None):
             "filters": filters,
             "page": paginate(request, ordered),
             "by_department": by_department,
+            "late_cases": supervision.late_cases(late),
             "query": query.urlencode(),
             "audit": audit,
         },

@@ -16,7 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.engine import lock_case, record_document_issued, record_document_revoked
+from cases.engine import (
+    lock_case,
+    record_document_issued,
+    record_document_revoked,
+    shortfall_names,
+    shortfalls_block_document,
+)
 from cases.models import Case, CaseState, JointMeeting, TaskState
 from lianban import clock
 from lianban.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -153,7 +159,8 @@ def _discard(written: list[str]) -> None:
 
 def issue_document(case_id, actor) -> ApprovalDocument:
     """The one document of a decided case: rendered, sealed, stored, registered; the case
-    moves to CLOSED. Nothing is left behind if any step fails."""
+    moves to CLOSED. Refused while papers accepted as missing (容缺) are outstanding.
+    Nothing is left behind if any step fails."""
     written: list[str] = []
     try:
         with transaction.atomic():
@@ -163,6 +170,15 @@ def issue_document(case_id, actor) -> ApprovalDocument:
                     _("办件当前状态为“%(state)s”，不能出具批复文件。")
                     % {"state": case.get_state_display()},
                     code="wrong_state",
+                )
+            # 容缺受理: the licence waits for the papers promised at intake. Checked before a
+            # number is taken, so a refusal leaves no gap in the sequence.
+            missing = shortfalls_block_document(case)
+            if missing:
+                raise Conflict(
+                    _("申请人尚未补交容缺受理的材料：%(papers)s。材料补齐后才能出具批复文件。")
+                    % {"papers": shortfall_names(missing)},
+                    code="shortfalls_outstanding",
                 )
             document = _issue(case, actor, written)
             record_document_issued(

@@ -1,22 +1,39 @@
 """Background work of the documents app. Jobs take primary keys."""
 
 import datetime as dt
+import logging
 
 from django_tasks import task
 
 from lianban import clock
+from lianban.errors import DomainError
+
+logger = logging.getLogger(__name__)
 
 
 @task()
 def issue_document_later(case_id: int, actor_id: int, as_of: str = "") -> str:
     """Issue a decided case's document from a worker. `as_of` (ISO datetime) dates the
-    registry entry at the moment the document was due, for a backlog being worked off."""
+    registry entry at the moment the document was due, for a backlog being worked off.
+
+    Returns the document's number, or "" when the domain refuses: the case has moved on
+    (issued by hand, revoked) or waits for papers accepted as missing (容缺). Such a refusal
+    is an answer, not a failure to run again: the lead department issues the document from
+    the case page once the applicant has supplied them (intake.supply_shortfall tells
+    them). A missing seal (SealNotConfigured) is the county's to fix, so that job fails
+    and can be run again."""
     from accounts.models import User
 
-    from .issuing import issue_document
+    from .issuing import SealNotConfigured, issue_document
 
     actor = User.objects.get(pk=actor_id)
-    if as_of:
-        with clock.frozen(dt.datetime.fromisoformat(as_of)):
-            return issue_document(case_id, actor).number
-    return issue_document(case_id, actor).number
+    try:
+        if as_of:
+            with clock.frozen(dt.datetime.fromisoformat(as_of)):
+                return issue_document(case_id, actor).number
+        return issue_document(case_id, actor).number
+    except SealNotConfigured:
+        raise
+    except DomainError as exc:
+        logger.warning("Document for case %s not issued (%s): %s", case_id, exc.code, exc.message)
+        return ""

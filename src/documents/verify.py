@@ -65,8 +65,17 @@ class SignatureCheck:
 
 @dataclass
 class Finding:
+    """One line of a verdict. A neutral finding is context, neither ✓ nor ✗ for the file
+    at hand (the registered original's status when the file is not that original); its
+    `ok` stays False so that a reader of `ok` alone never takes it for a confirmation."""
+
     ok: bool
     text: str
+    neutral: bool = False
+
+    @property
+    def mark(self) -> str:
+        return "·" if self.neutral else ("✓" if self.ok else "✗")
 
 
 @dataclass
@@ -78,8 +87,7 @@ class Verdict:
 
     @property
     def lines(self) -> list[str]:
-        marks = {True: "✓", False: "✗"}
-        return [self.headline] + [f"{marks[f.ok]} {f.text}" for f in self.findings]
+        return [self.headline] + [f"{f.mark} {f.text}" for f in self.findings]
 
 
 def normalise_number(number: str) -> str:
@@ -139,6 +147,27 @@ def _status_finding(document: ApprovalDocument, *, with_reason: bool) -> Finding
     return Finding(False, text)
 
 
+def _registered_status_finding(document: ApprovalDocument) -> Finding:
+    """The status of the registered document a changed file claims to be. It says nothing
+    about the file in hand, so it is worded as the registered original's and never ✓."""
+    if document.status == DocumentStatus.VALID:
+        return Finding(
+            False,
+            _("登记的批复文件 %(number)s 未被撤销；这是登记原件的状态，不代表上传的文件有效。")
+            % {"number": document.number},
+            neutral=True,
+        )
+    text = _("登记的批复文件 %(number)s 已于 %(day)s 撤销。") % {
+        "number": document.number,
+        "day": _day(document.revoked_at),
+    }
+    if document.successor_id:
+        text += _("替代文件为 %(number)s，请以替代文件为准。") % {
+            "number": document.successor.number
+        }
+    return Finding(False, text)
+
+
 def _signature_finding(check: SignatureCheck) -> Finding:
     if check.ok:
         return Finding(
@@ -187,6 +216,7 @@ def verify_file(content: bytes) -> Verdict:
         check = check_signature(content, root, moment=moment)
         signature = _signature_finding(check)
     findings = []
+    claimed = None  # the registered document a file that is not byte-identical names
     if document is not None:
         findings.append(
             Finding(
@@ -201,7 +231,9 @@ def verify_file(content: bytes) -> Verdict:
         )
     else:
         claimed = (
-            ApprovalDocument.objects.filter(number=check.claimed_number).first()
+            ApprovalDocument.objects.select_related("successor")
+            .filter(number=check.claimed_number)
+            .first()
             if check.claimed_number
             else None
         )
@@ -215,12 +247,14 @@ def verify_file(content: bytes) -> Verdict:
                     % {"number": claimed.number},
                 )
             )
-            findings.append(_status_finding(claimed, with_reason=False))
         else:
             findings.append(Finding(False, _("登记簿中没有与此文件逐字节一致的批复文件。")))
     findings.append(signature)
     if document is not None:
         findings.append(_status_finding(document, with_reason=True))
+    elif claimed is not None:
+        # Last, after what is wrong with the file itself: context, not a verdict on it.
+        findings.append(_registered_status_finding(claimed))
     ok = document is not None and check.ok and document.status == DocumentStatus.VALID
     if ok:
         headline = _("核验通过：这是批复文件 %(number)s 的原件，现行有效。") % {
@@ -228,6 +262,10 @@ def verify_file(content: bytes) -> Verdict:
         }
     elif document is not None and document.status == DocumentStatus.REVOKED:
         headline = _("核验未通过：批复文件 %(number)s 已被撤销。") % {"number": document.number}
+    elif claimed is not None:
+        headline = _(
+            "核验未通过：此文件与登记的批复文件 %(number)s 不一致，不能作为该文件使用。"
+        ) % {"number": claimed.number}
     else:
         headline = _("核验未通过：不能确认这是登记在册的有效批复文件。")
     return Verdict(ok=ok, headline=headline, findings=findings, document=document)

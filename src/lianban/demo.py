@@ -268,11 +268,14 @@ class Simulation:
         cases: int,
         seed: int,
         out,
-        document_days: int = 0,
+        inline_days: int = 0,
     ):
         self.cast, self.start, self.end, self.target, self.out = cast, start, end, cases, out
-        self.document_days = document_days
+        self.inline_days = inline_days
         self.backlog = 0
+        # The real moment of the build (the simulated days freeze the clock): no queued
+        # document may wait for a moment later than this one.
+        self.built_at = clock.now()
         self.rng = random.Random(seed)  # nosec B311  # a reproducible demo, not a secret
         self.cal = current_calendar()
         self.agenda: dict[dt.date, list] = defaultdict(list)
@@ -304,11 +307,14 @@ class Simulation:
         for n, day in enumerate(self.days):
             with clock.frozen(self._at(day, 9)):
                 self._arrivals(day)
-            hour = 0
+            # The day's acts from 10:00, a few minutes apart and in order: a case's events
+            # and the documents' numbers follow the clock.
+            minute = 10 * 60
             while self.agenda.get(day):  # acts can plan more acts for the same day
                 for what, args in self.agenda.pop(day):
-                    hour += 1
-                    with clock.frozen(self._at(day, 10 + hour % 7)):
+                    minute = min(minute + self.rng.randint(1, 3), 17 * 60 + 59)
+                    moment = dt.datetime.combine(day, dt.time(*divmod(minute, 60)), tzinfo=TZ)
+                    with clock.frozen(moment):
                         try:
                             what(day, *args)
                         except DomainError:
@@ -400,7 +406,9 @@ class Simulation:
             engine.set_fast_track(
                 case_id, self.cast.leads[case.lead_department_id], "县重点招商项目"
             )
-        self._schedule_reviews(day, case_id)
+        # As after any review: an on-the-spot (即办) item decided at the window may leave
+        # nothing to review, and the lead department then decides.
+        self._after_review(day, case_id)
 
     def _supply_notice(self, day: dt.date, case_id: int, material_id: int) -> None:
         case = Case.objects.get(pk=case_id)
@@ -516,27 +524,29 @@ class Simulation:
         self._plan(self._later(day, self.rng.choice([0, 1])), self._document, case_id)
 
     def _document(self, day: dt.date, case_id: int) -> None:
-        """Rendering and sealing take half a second of CPU a document: the last
-        `document_days` days' (by default, the last day's) are issued here, the year's
-        backlog goes to the worker queue, newest first."""
+        """Rendering and sealing take a third of a second of CPU a document, so the year's
+        documents go to the worker queue, each to be issued as of the moment it was due.
+        A document's number is taken when it is issued (documents.issuing.next_number), so
+        the queue runs in the order of those moments (run_after, which the worker sorts by)
+        and the numbers rise with the dates. Only the first `inline_days` days' documents,
+        before anything is queued, are issued here (a small run sees closed cases at once)."""
         from documents.issuing import issue_document
         from documents.tasks import issue_document_later
 
         case = Case.objects.get(pk=case_id)
         lead = self.cast.leads[case.lead_department_id]
-        days_ago = (self.end - day).days
-        if days_ago <= self.document_days:
+        if not self.backlog and (day - self.start).days < self.inline_days:
             issue_document(case_id, lead)
             return
-        priority = max(-100, 100 - days_ago)
-        issue_document_later.using(backend="queue", priority=priority).enqueue(
-            case_id, lead.pk, clock.now().isoformat()
+        now = clock.now()
+        issue_document_later.using(backend="queue", run_after=min(now, self.built_at)).enqueue(
+            case_id, lead.pk, now.isoformat()
         )
         self.backlog += 1
 
 
 def build(
-    out=None, *, cases: int = 5000, days: int = 365, seed: int = 2026, document_days: int = 0
+    out=None, *, cases: int = 5000, days: int = 365, seed: int = 2026, inline_days: int = 0
 ) -> list[tuple[str, str, str]]:
     out = out or sys.stdout
     with transaction.atomic():
@@ -551,7 +561,7 @@ def build(
         start = end - dt.timedelta(days=days)
         _say(out, f"正在模拟 {start} 至 {end} 的办件（约 {cases} 件）……")
         simulation = Simulation(
-            cast, start=start, end=end, cases=cases, seed=seed, out=out, document_days=document_days
+            cast, start=start, end=end, cases=cases, seed=seed, out=out, inline_days=inline_days
         )
         # The year is simulated: its mails (escalations to the supervisor) are about a past
         # no one lived, and the console backend would print thousands of them.

@@ -123,11 +123,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# WAL and a busy timeout let the server and the background worker share one file. Every
+# transaction takes the write lock when it begins (IMMEDIATE): a deferred one that read first
+# fails at once with "database is locked" when another process wrote meanwhile, whatever the
+# timeout, where an immediate one waits its turn.
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the demo's background tick and the server share one file.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -212,6 +218,13 @@ LOGIN_FAILURES_PER_USERNAME = envint("LOGIN_FAILURES_PER_USERNAME", 5)
 LOGIN_FAILURES_PER_IP = envint("LOGIN_FAILURES_PER_IP", 20)
 LOGIN_FAILURE_WINDOW_MINUTES = envint("LOGIN_FAILURE_WINDOW_MINUTES", 15)
 LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
+# Progress lookup throttling (portal/throttle.py): this many lookups that found nothing within
+# the window lock the address (IPv6: its /64), or the case number, for the lockout minutes.
+# The number's limit stays above the address's: one address must not lock an applicant out.
+PROGRESS_LOOKUP_FAILURES_PER_IP = envint("PROGRESS_LOOKUP_FAILURES_PER_IP", 10)
+PROGRESS_LOOKUP_FAILURES_PER_NUMBER = envint("PROGRESS_LOOKUP_FAILURES_PER_NUMBER", 20)
+PROGRESS_LOOKUP_WINDOW_MINUTES = envint("PROGRESS_LOOKUP_WINDOW_MINUTES", 15)
+PROGRESS_LOOKUP_LOCKOUT_MINUTES = envint("PROGRESS_LOOKUP_LOCKOUT_MINUTES", 15)
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "False")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "False")

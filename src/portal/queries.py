@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from cases.models import OPEN_TASK_STATES, Case, CaseMaterial, ReviewTask, TaskState
+from cases.supervision import SUPERVISED_CASE_STATES
 from catalog.models import ApprovalItem, ProjectType
 from lianban import clock
 from workdays.service import current_calendar
@@ -67,6 +68,9 @@ def progress(number: str, code: str) -> dict | None:
         "submitted_on": timezone.localdate(case.submitted_at),
         "accepted_on": case.accepted_on,
         "due_date": case.due_date,
+        # The case's own light (cases/supervision.py), while the county still owes it something.
+        "light": case.light if case.accepted_on and case.state in SUPERVISED_CASE_STATES else "",
+        "light_display": case.get_light_display(),
         "tasks": [
             {
                 "department": t.department.name,

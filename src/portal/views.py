@@ -12,7 +12,7 @@ from lianban import pagecache
 from lianban.errors import DomainError
 from lianban.validators import TextField
 
-from . import queries
+from . import queries, throttle
 
 log = logging.getLogger(__name__)
 VERIFY_PATH = "/documents/verify/"
@@ -84,17 +84,33 @@ def search(request):
 
 def progress(request):
     """Progress by case number and query code. A wrong code gets the same answer as a number
-    that does not exist, so the page tells nobody which numbers are real."""
+    that does not exist, so the page tells nobody which numbers are real. Too many of those
+    lock the address or the number for a while (portal/throttle.py). Never kept by the page
+    cache: its query string alone keeps it out (pagecache._cacheable)."""
     form = ProgressForm(request.GET or None)
-    result = None
+    result = refused = None
     status = 200
     if form.is_valid():
-        result = queries.progress(form.cleaned_data["number"], form.cleaned_data["code"])
-        if result is None:
-            status = 404
-    return render(
+        number, code = form.cleaned_data["number"], form.cleaned_data["code"]
+        try:
+            result = throttle.guarded_lookup(
+                request, number, lambda: queries.progress(number, code)
+            )
+        except throttle.TooManyLookups as exc:
+            refused, status = exc, exc.status
+        else:
+            status = 200 if result else 404
+    response = render(
         request,
         "portal/progress.html",
-        {"form": form, "result": result, "looked_up": form.is_bound and form.is_valid()},
+        {
+            "form": form,
+            "result": result,
+            "refused": refused,
+            "looked_up": form.is_bound and form.is_valid(),
+        },
         status=status,
     )
+    if refused is not None:
+        response["Retry-After"] = str(refused.retry_after)
+    return response

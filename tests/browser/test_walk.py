@@ -2,8 +2,6 @@
 with a supplement and a refusal, the joint meeting, the decision, the sealed document, its
 download and its public verification. Every step checks what the page shows."""
 
-import datetime as dt
-
 import pytest
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -165,8 +163,8 @@ def test_the_whole_path_from_application_to_a_verified_document(
     lead.get_by_role("link", name=case.number).click()
     lead.get_by_role("link", name="召集联席会议").click()
     expect(lead.locator("main")).to_contain_text("项目选址位于水源保护区")
-    tomorrow = timezone.localtime() + dt.timedelta(days=1)
-    lead.get_by_label("会议时间").fill(tomorrow.strftime("%Y-%m-%dT15:00"))
+    # Called for this very minute: a meeting is recorded only once it has begun.
+    lead.get_by_label("会议时间").fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
     lead.get_by_label("地点").fill("三楼会议室")
     lead.get_by_role("button", name="召集会议").click()
     expect(messages(lead)).to_contain_text("联席会议已召集")
@@ -286,3 +284,11 @@ def test_the_path_in_english(open_as, county, live_server, artifacts):
     )
     land.screenshot(path=artifacts / "09-english-approved.png", full_page=True)
     assert task_of(case, "ZR01").state == TaskState.APPROVED
+
+
+def test_the_item_picker_fits_a_phone(open_as, county, live_server):
+    # The table of items sits in a fieldset; it scrolls in its own box, not the page.
+    page = open_as("qiye", width=375)
+    page.goto(f"{live_server.url}/cases/apply/")
+    expect(page.locator("fieldset table")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -161,9 +161,8 @@ def test_random_operations_keep_every_invariant(
             elif action == "resume_clock":
                 review.resume_clock(task.pk, actor)
             elif action == "convene":
-                review.convene_meeting(
-                    cid, actor, scheduled_for=engine.clock.now() + dt.timedelta(days=1)
-                )
+                # Held at once: a meeting is recorded only once its time has come.
+                review.convene_meeting(cid, actor, scheduled_for=engine.clock.now())
             elif action == "record":
                 meeting = JointMeeting.objects.filter(case_id=cid, state="convened").first()
                 if meeting is None:

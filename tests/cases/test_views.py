@@ -418,7 +418,7 @@ def referred(accepted, reviewer_a, reviewer_b, travel):
 
 
 def test_the_lead_convenes_and_records_the_joint_meeting_then_decides(
-    client, referred, lead, centre, dept_a, dept_b
+    client, referred, lead, centre, dept_a, dept_b, travel
 ):
     as_user(client, lead)
     assert "召集联席会议" in body(client.get(f"/cases/{referred.pk}/"))
@@ -431,6 +431,8 @@ def test_the_lead_convenes_and_records_the_joint_meeting_then_decides(
     assert response["Location"] == f"/cases/meetings/{meeting.pk}/"
     page = body(client.get(response["Location"]))
     assert "缺席视为同意" in page and "选址与规划不符" in page
+    travel(2026, 2, 24, 16)  # the meeting has been held
+    as_user(client, lead)  # a fresh session: idle sessions end after 30 minutes
     response = client.post(
         f"/cases/meetings/{meeting.pk}/",
         {
@@ -565,9 +567,7 @@ def test_the_role_home_sends_each_user_to_their_page(client, clerk, reviewer_a, 
 def test_a_decided_case_offers_the_lead_the_documents_issue_button(
     client, referred, lead, reviewer_b, applicant
 ):
-    meeting = review.convene_meeting(
-        referred.pk, lead, scheduled_for=engine.clock.now() + dt.timedelta(days=1)
-    )
+    meeting = review.convene_meeting(referred.pk, lead, scheduled_for=engine.clock.now())
     review.record_meeting(
         meeting.pk,
         lead,

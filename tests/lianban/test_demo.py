@@ -3,15 +3,17 @@ One build, checked in steps, because each build drives the engine through a mont
 
 import datetime as dt
 import io
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db.models import Exists, OuterRef
 
 from accounts.models import User
 from cases.events import verify_all
-from cases.models import Case, CaseState
+from cases.models import OPEN_TASK_STATES, Case, CaseEvent, CaseState, ReviewTask
 from catalog.models import ApprovalItem, ProjectType
 from directory.models import Enterprise
 from documents.models import ApprovalDocument
@@ -37,7 +39,7 @@ def test_the_demo_county_is_built_by_the_engine_and_can_be_built_again():
 
 def _build_and_check():
     out = io.StringIO()
-    logins = demo.build(out, cases=40, days=30, seed=7, document_days=6)
+    logins = demo.build(out, cases=40, days=30, seed=7, inline_days=20)
 
     # its catalog, people and history
     assert ApprovalItem.objects.count() >= 60 and ProjectType.objects.count() >= 4
@@ -62,11 +64,29 @@ def _build_and_check():
     for case in Case.objects.filter(state=CaseState.CLOSED):
         assert ApprovalDocument.objects.filter(case=case).exists()
 
-    # the worker works off the older documents, newest first
+    # no case is left in review with nothing left to review, but those of the last two days
+    waiting = Case.objects.filter(state=CaseState.IN_REVIEW).exclude(
+        Exists(ReviewTask.objects.filter(case=OuterRef("pk"), state__in=OPEN_TASK_STATES))
+    )
+    recent = CaseEvent.objects.filter(
+        case=OuterRef("pk"), at__gte=dt.datetime(2026, 11, 26, tzinfo=ZoneInfo("Asia/Shanghai"))
+    )
+    assert not waiting.exclude(Exists(recent)).exists()
+
+    # the worker works off the later documents, in date order
     assert "批复文件已排队" in out.getvalue()
     call_command("db_worker", "--backend", "queue", "--batch", "--no-startup-delay", verbosity=0)
-    assert not Case.objects.filter(state=CaseState.DECIDED).exists()
+    # (but for a case decided on the last day, whose document is for tomorrow)
+    last_day = dt.datetime(2026, 11, 27, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert not Case.objects.filter(state=CaseState.DECIDED, decided_at__lt=last_day).exists()
     assert list(verify_all()) == []
+    # a document's number is taken when it is issued: the numbers rise with the dates
+    issued = sorted(
+        (int(re.search(r"〕(\d+)号", number)[1]), at)
+        for number, at in ApprovalDocument.objects.values_list("number", "issued_at")
+    )
+    assert len(issued) > 10
+    assert [at for _n, at in issued] == sorted(at for _n, at in issued)
 
     # deadlines can run into next year, on a schedule marked as an estimate
     assert "非官方" in ScheduledYear.objects.get(year=2027).source

@@ -39,7 +39,7 @@ def test_home_offers_search_progress_verification_and_statistics(client, db):
     page = client.get("/").content.decode()
     assert 'name="q"' in page and 'name="number"' in page and 'name="code"' in page
     assert 'href="/documents/verify/"' in page
-    assert "本月受理申请" in page and "少交材料" in page
+    assert "本月收到申请" in page and "少交材料" in page
 
 
 def test_progress_with_the_right_code_shows_departments_but_no_personal_data(client, accepted):
@@ -105,3 +105,27 @@ def test_the_home_page_computes_the_statistics_once_in_ten_minutes(client, accep
 def test_statistics_are_published_over_the_api(client, accepted):
     data = client.get("/api/public/statistics").json()
     assert data["papers_saved"] == 4 and data["cases_this_month"] == 1
+
+
+def test_progress_shows_a_case_overdue_for_its_decision_though_every_item_is_done(
+    client, travel, catalog, applicant, dept_a
+):
+    from accounts.models import Role, User
+    from cases.models import Light
+    from cases.supervision import tick
+    from tests.cases.conftest import pdf
+
+    travel(2026, 3, 2)
+    case = engine.apply(
+        applicant,
+        title="地名核准",
+        items=[catalog["C"].pk],
+        files={str(catalog["form"].pk): pdf("f.pdf")},
+    )
+    clerk_a = User.objects.create_user("clerk_a", role=Role.CLERK, department=dept_a)
+    case = intake.accept(case.pk, clerk_a)  # on the spot: due today, and nothing left to review
+    travel(2026, 3, 4)
+    tick()
+    page = client.get("/progress/", {"number": case.number, "code": case.query_code}).content
+    facts = page.decode().split('<dl class="facts">')[1].split("</dl>")[0]
+    assert "2026-03-02" in facts and "已超期" in facts and f"light-{Light.RED}" in facts

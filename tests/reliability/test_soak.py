@@ -6,7 +6,6 @@ each of those events is in the history exactly once and no other is (no lost upd
 duplicate), every chain verifies, no subject repeats a transition or starts one from a state
 it was not in, and the engine's invariants hold on the rows."""
 
-import datetime as dt
 import os
 import random
 import threading
@@ -153,7 +152,7 @@ class Soak:
         return [key(case.pk, "clock_resumed", task.pk)]
 
     def convene(self, case, rng):
-        when = clock.now() + dt.timedelta(days=1)
+        when = clock.now()  # held at once: a meeting is recorded only once it has begun
         meeting = review.convene_meeting(case.pk, self.cast["lead"], scheduled_for=when)
         return [key(case.pk, "meeting_convened", None, meeting.pk)]
 

@@ -84,7 +84,7 @@ def world(
     task_d = ReviewTask.objects.get(case=in_review, item__code="D")
     review.refuse_task(task_d.pk, reviewer_b, opinion="消防设计不符合规范。")
     meeting = review.convene_meeting(
-        in_review.pk, lead, scheduled_for=dt.datetime(2026, 2, 12, 9, 0, tzinfo=TZ)
+        in_review.pk, lead, scheduled_for=dt.datetime(2026, 2, 10, 9, 0, tzinfo=TZ)
     )
     decided = build_case(
         applicant,

@@ -646,6 +646,7 @@ RECORDED = {
     "notification",
     "approvaldocument",
     "loginattempt",
+    "lookupfailure",
     "dbtaskresult",
 }
 UNDELETABLE = {"itemversion"}  # a published version of an item stays for the cases using it

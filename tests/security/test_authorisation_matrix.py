@@ -121,7 +121,7 @@ def county(
     intake.accept(meeting_case.pk, clerk)
     review.refuse_task(task(meeting_case, "D").pk, reviewer_b, opinion="需联审。")
     meeting = review.convene_meeting(
-        meeting_case.pk, lead, scheduled_for=dt.datetime(2026, 2, 12, 9, 0, tzinfo=TZ)
+        meeting_case.pk, lead, scheduled_for=dt.datetime(2026, 2, 10, 9, 0, tzinfo=TZ)
     )
 
     noticed = applied("补正告知的项目")

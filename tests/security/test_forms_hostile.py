@@ -328,9 +328,7 @@ def world(request, travel, catalog, applicant, clerk, lead, reviewer_a, reviewer
         review.refuse_task(w.t("A"), reviewer_a, opinion="选址与规划不符")
         review.approve_task(w.t("D"), reviewer_b, opinion="同意")
     if state in ("convened", "resolved"):
-        w.meeting = review.convene_meeting(
-            case.pk, lead, scheduled_for=clock.now() + dt.timedelta(days=1)
-        )
+        w.meeting = review.convene_meeting(case.pk, lead, scheduled_for=clock.now())
     if state == "resolved":
         review.record_meeting(
             w.meeting.pk,

@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from cases.tasks import run_tick
+from portal.tasks import forget_lookup_failures
 
 
 class Command(BaseCommand):
@@ -20,6 +21,8 @@ class Command(BaseCommand):
         while True:
             result = run_tick.enqueue()
             self.stdout.write(f"已排入监察任务 {result.id}（{result.status}）")
+            # The progress lookup's throttle keeps a week of failures; older ones go.
+            forget_lookup_failures.enqueue()
             runs += 1
             if times and runs >= times:
                 return
