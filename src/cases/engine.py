@@ -579,11 +579,12 @@ def _cancel_open_tasks(case: Case, actor, why: str) -> None:
 def suspend(case_id: int, actor, reason: str) -> Case:
     """中止: every running clock stops until the case is resumed."""
     reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("中止须说明理由。"), code="invalid", field="reason")
     with transaction.atomic():
+        # Who may ask comes before what they asked: 404, then 403, then a missing reason.
         case = _visible_case(case_id, actor)
         _require(_is_lead_of(case, actor), _("只有牵头部门可以中止办件。"))
+        if not reason:
+            raise DomainError(_("中止须说明理由。"), code="invalid", field="reason")
         _require_state(case, CaseState.IN_REVIEW)
         today = clock.today()
         for task in case.tasks.filter(state=TaskState.IN_REVIEW):
@@ -648,11 +649,11 @@ def _close_pause(task: ReviewTask, today: dt.date) -> int:
 def set_fast_track(case_id: int, actor, reason: str) -> Case:
     """特事特办: shortened deadlines by the configured factor, flagged everywhere."""
     reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("特事特办须说明理由。"), code="invalid", field="reason")
     with transaction.atomic():
         case = _visible_case(case_id, actor)
         _require(_is_lead_of(case, actor), _("只有牵头部门可以决定特事特办。"))
+        if not reason:
+            raise DomainError(_("特事特办须说明理由。"), code="invalid", field="reason")
         _require_state(
             case, CaseState.SUBMITTED, CaseState.NOTICE, CaseState.IN_REVIEW, CaseState.SUSPENDED
         )

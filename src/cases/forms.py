@@ -78,10 +78,6 @@ class ConfirmForm(forms.Form):
     """A button with no fields (resume the clock); it carries the engine's message if refused."""
 
 
-class ReasonForm(forms.Form):
-    reason = TextField(label=_("理由"), max_length=2000, widget=forms.Textarea(attrs=TEXT))
-
-
 class WithdrawForm(forms.Form):
     reason = TextField(
         label=_("撤回理由"), required=False, max_length=1000, widget=forms.Textarea(attrs=TEXT)
@@ -272,6 +268,20 @@ class BoardFilterForm(forms.Form):
 class DecideForm(forms.Form):
     text = TextField(
         label=_("决定说明"), required=False, max_length=4000, widget=forms.Textarea(attrs=TEXT)
+    )
+
+
+# The reason is required, but by the engine (engine.set_fast_track, engine.suspend): its
+# message lands beside the field, the same one the API answers with.
+class FastTrackForm(forms.Form):
+    reason = TextField(
+        label=_("特事特办理由"), required=False, max_length=200, widget=forms.Textarea(attrs=TEXT)
+    )
+
+
+class SuspendForm(forms.Form):
+    reason = TextField(
+        label=_("中止理由"), required=False, max_length=2000, widget=forms.Textarea(attrs=TEXT)
     )
 
 

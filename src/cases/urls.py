@@ -31,4 +31,7 @@ urlpatterns = [
     path("<int:pk>/intake/", views.intake_check, name="intake"),
     path("<int:pk>/meetings/new/", views.convene, name="convene"),
     path("<int:pk>/decide/", views.decide, name="decide"),
+    path("<int:pk>/fast-track/", views.fast_track, name="fast_track"),
+    path("<int:pk>/suspend/", views.suspend, name="suspend"),
+    path("<int:pk>/resume/", views.resume, name="resume"),
 ]

@@ -40,11 +40,13 @@ from .forms import (
     ConveneForm,
     DecideForm,
     ExcludeTimeForm,
+    FastTrackForm,
     IntakeForm,
     RecordMeetingForm,
     RefuseForm,
     SupplementRequestForm,
     SupplyForm,
+    SuspendForm,
     TaskFilterForm,
     WithdrawForm,
     put_error,
@@ -436,6 +438,16 @@ def _render_case(request, case: Case, status=200, **bound):
     )
     meetings = list(case.meetings.prefetch_related("tasks__item"))
     to_convene = lead_of and case.state == CaseState.IN_REVIEW and _referred(case).exists()
+    # 办件管理: offered in the states the engine accepts (keep in step with
+    # engine.set_fast_track, suspend and resume).
+    can_fast_track = lead_of and not case.fast_track and case.state in OPEN_CASE_STATES
+    can_suspend = lead_of and case.state == CaseState.IN_REVIEW
+    history = timeline(case)
+    suspension = (
+        next((row for row in reversed(history) if row["event"].kind == "suspended"), None)
+        if case.state == CaseState.SUSPENDED
+        else None
+    )
     context = {
         "case": case,
         "party": party,
@@ -443,7 +455,8 @@ def _render_case(request, case: Case, status=200, **bound):
         "clerk_of": is_clerk_of(case, user),
         "identity": party_identity(case, user),
         "tasks": tasks,
-        "timeline": timeline(case),
+        "timeline": history,
+        "suspension": suspension,
         "notice": notice,
         "notice_form": notice_form,
         "supplements": supplements,
@@ -458,6 +471,13 @@ def _render_case(request, case: Case, status=200, **bound):
         "meetings": meetings,
         "to_convene": to_convene,
         "decide_form": (bound.get("decide_form") or DecideForm()) if ready_to_decide else None,
+        "fast_track_form": (bound.get("fast_track_form") or FastTrackForm(prefix="fast_track"))
+        if can_fast_track
+        else None,
+        "suspend_form": (bound.get("suspend_form") or SuspendForm(prefix="suspend"))
+        if can_suspend
+        else None,
+        "can_resume": lead_of and case.state == CaseState.SUSPENDED,
     }
     return render(request, "cases/detail.html", context, status=status)
 
@@ -966,24 +986,74 @@ def meeting(request, pk):
     )
 
 
+def _case_action(request, pk, form, bound: str, call, done):
+    """A lead department's form on the case page: the engine acts (`call(case, data)`) and
+    `done(result)` says so; a refusal comes back on the case page with the form as `bound`."""
+    case = visible_case(request, pk)
+    if form.is_valid():
+        ok, result = attempt(form, lambda: call(case, form.cleaned_data))
+        if ok:
+            messages.success(request, done(result))
+            return redirect("cases:detail", pk=case.pk)
+    messages.error(request, " ".join(str(e) for e in form.non_field_errors()) or _("请检查输入。"))
+    return _render_case(request, case, status=400, **{bound: form})
+
+
 @require_POST
 @for_role(rules.is_lead)
 def decide(request, pk):
-    case = visible_case(request, pk)
-    form = DecideForm(request.POST)
-    if form.is_valid():
-        ok, case_after = attempt(
-            form, lambda: engine.decide(case.pk, request.user, form.cleaned_data["text"])
-        )
-        if ok:
-            messages.success(
-                request,
-                _("已作出办件决定：%(decision)s。")
-                % {"decision": case_after.get_decision_display()},
-            )
-            return redirect("cases:detail", pk=case.pk)
-    messages.error(request, " ".join(str(e) for e in form.non_field_errors()) or _("请检查输入。"))
-    return _render_case(request, case, status=400, decide_form=form)
+    return _case_action(
+        request,
+        pk,
+        DecideForm(request.POST),
+        "decide_form",
+        lambda case, data: engine.decide(case.pk, request.user, data["text"]),
+        lambda case: (
+            _("已作出办件决定：%(decision)s。") % {"decision": case.get_decision_display()}
+        ),
+    )
+
+
+# 办件管理: fast track, suspension and resumption, as the API offers them (api.py).
+
+
+@require_POST
+@for_role(rules.is_lead)
+def fast_track(request, pk):
+    return _case_action(
+        request,
+        pk,
+        FastTrackForm(request.POST, prefix="fast_track"),
+        "fast_track_form",
+        lambda case, data: engine.set_fast_track(case.pk, request.user, data["reason"]),
+        lambda case: _("已列为特事特办，各事项的承诺时限相应缩短。"),
+    )
+
+
+@require_POST
+@for_role(rules.is_lead)
+def suspend(request, pk):
+    return _case_action(
+        request,
+        pk,
+        SuspendForm(request.POST, prefix="suspend"),
+        "suspend_form",
+        lambda case, data: engine.suspend(case.pk, request.user, data["reason"]),
+        lambda case: _("办件已中止，各事项暂停计时。"),
+    )
+
+
+@require_POST
+@for_role(rules.is_lead)
+def resume(request, pk):
+    return _case_action(
+        request,
+        pk,
+        ConfirmForm(request.POST),  # no fields: it carries the engine's refusal
+        "resume_form",
+        lambda case, data: engine.resume(case.pk, request.user),
+        lambda case: _("办件已恢复办理，各事项继续计时。"),
+    )
 
 
 # ---- supervision -----------------------------------------------------------------------

@@ -483,7 +483,13 @@ class Simulation:
             ):
                 self._plan(self._later(day, 1), self._convene, case_id)
         elif not states & OPEN_TASK_STATES:
-            self._plan(self._later(day, self.rng.choice([0, 1])), self._decide, case_id)
+            # The lead decides the same day or the next; one in ten leaves it past the due
+            # date when the next day is too late (an on-the-spot case is due the day it came).
+            when = self._later(day, self.rng.choice([0, 1]))
+            due = Case.objects.filter(pk=case_id).values_list("due_date", flat=True).get()
+            if due and when > due and self.rng.random() > 0.1:
+                when = day
+            self._plan(when, self._decide, case_id)
 
     def _convene(self, day: dt.date, case_id: int) -> None:
         lead = self.cast.leads[Case.objects.get(pk=case_id).lead_department_id]

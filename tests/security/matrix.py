@@ -309,6 +309,25 @@ PAGES = [
         {"text": "同意。"},
     ),
     Row("cases/<int:pk>/decide/", "GET", "/cases/{ready}/decide/", public(405)),
+    # 办件管理: the lead department's forms on the case page, as decide above.
+    Row(
+        "cases/<int:pk>/fast-track/",
+        "POST",
+        "/cases/{review}/fast-track/",
+        gate(MOVED, {"lead"}),
+        {"fast_track-reason": "重点项目"},
+    ),
+    Row("cases/<int:pk>/fast-track/", "GET", "/cases/{review}/fast-track/", public(405)),
+    Row(
+        "cases/<int:pk>/suspend/",
+        "POST",
+        "/cases/{review}/suspend/",
+        gate(MOVED, {"lead"}),
+        {"suspend-reason": "申请人要求中止"},
+    ),
+    Row("cases/<int:pk>/suspend/", "GET", "/cases/{review}/suspend/", public(405)),
+    Row("cases/<int:pk>/resume/", "POST", "/cases/{suspended}/resume/", gate(MOVED, {"lead"})),
+    Row("cases/<int:pk>/resume/", "GET", "/cases/{suspended}/resume/", public(405)),
     # ---- review tasks
     Row("cases/tasks/<int:pk>/", "GET", "/cases/tasks/{task_a}/", gate(200, SEES_TASK_A)),
     Row(
