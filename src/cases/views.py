@@ -364,20 +364,38 @@ def apply(request):
 
 
 def _choose(request):
+    """The items to apply for, picked across pages and searches: the picks ride along in
+    the one GET form (`pick`) until the applicant asks to apply, then become `item`."""
     q = query_text(request.GET.get("q", ""))
-    items = ApprovalItem.objects.filter(is_active=True).select_related("department")
+    active = ApprovalItem.objects.filter(is_active=True).select_related("department")
+    picked = list(
+        active.filter(pk__in=[i for i in map(_int, request.GET.getlist("pick")) if i]).order_by(
+            "department__code", "code"
+        )
+    )
+    if "apply" in request.GET:
+        if picked:
+            return redirect(
+                f"{reverse('cases:apply')}?{urlencode([('item', i.pk) for i in picked])}"
+            )
+        messages.error(request, _("请至少选择一个事项。"))
+    items = active
     if q:
         items = items.filter(
             Q(name__icontains=q) | Q(code__icontains=q) | Q(department__name__icontains=q)
         )
+    page = paginate(request, items.order_by("department__code", "code"))
+    on_page = {item.pk for item in page}
     return render(
         request,
         "cases/apply_choose.html",
         {
             "q": q,
-            "query": urlencode({"q": q}) if q else "",
             "projects": ProjectType.objects.filter(is_active=True).order_by("name"),
-            "page": paginate(request, items.order_by("department__code", "code")),
+            "page": page,
+            "picked": picked,
+            "picked_ids": {item.pk for item in picked},
+            "picked_elsewhere": [item for item in picked if item.pk not in on_page],
         },
     )
 

@@ -6,6 +6,7 @@ import datetime as dt
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.models import OPEN_TASK_STATES, Case, CaseMaterial, ReviewTask, TaskState
 from cases.supervision import SUPERVISED_CASE_STATES
@@ -76,7 +77,10 @@ def progress(number: str, code: str) -> dict | None:
                 "department": t.department.name,
                 "item": t.item.name,
                 "state": t.state,
-                "state_display": t.get_state_display(),
+                # Before acceptance every task waits, for the window and not a prerequisite.
+                "state_display": t.get_state_display()
+                if case.accepted_on or t.state != TaskState.WAITING
+                else _("待受理"),
                 "due_date": t.due_date,
                 "light": t.light,
                 "light_display": t.get_light_display(),
