@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cases.engine import shortfall_names, shortfalls_block_document
 from cases.models import Case, CaseState
 from lianban.errors import DomainError, NotFound, PermissionDenied
 
@@ -72,10 +73,14 @@ def verify_page(request):
 def panel_context(case: Case, user) -> dict:
     """What templates/documents/_documents.html needs; the case page includes it too."""
     lead = may_issue(user, case)
+    decided = lead and case.state == CaseState.DECIDED
+    # 容缺受理: the document waits for the papers promised at intake (issuing refuses).
+    owed = shortfall_names(shortfalls_block_document(case)) if decided else ""
     return {
         "case": case,
         "documents": case.documents.select_related("successor").order_by("issued_at", "pk"),
-        "can_issue": lead and case.state == CaseState.DECIDED,
+        "can_issue": decided and not owed,
+        "papers_owed": owed,
         "can_revoke": lead,
     }
 

@@ -124,3 +124,17 @@ def test_the_issue_button_answers_with_the_papers_owed(client, decided_case, lea
 
     assert OWED in response.content.decode()
     assert not ApprovalDocument.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_documents_page_names_the_papers_owed_instead_of_offering_the_button(
+    client, decided_case, lead, applicant, frozen
+):
+    (owed,) = _owe(decided_case, "项目备案证明")
+    client.force_login(lead)
+    page = client.get(f"/documents/case/{decided_case.pk}/").content.decode()
+    assert "申请人尚未补交容缺受理的材料：项目备案证明。" in page
+    assert "出具批复文件并加盖电子印章" not in page
+    _supply(decided_case, applicant, owed)
+    page = client.get(f"/documents/case/{decided_case.pk}/").content.decode()
+    assert "出具批复文件并加盖电子印章" in page and "尚未补交" not in page
