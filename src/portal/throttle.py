@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -89,16 +90,17 @@ def locked(number: str, client: str) -> dt.datetime | None:
     now = clock.now()
     horizon = now - max(per_client.window, per_number.window)
     horizon -= max(per_client.lockout, per_number.lockout)
-    recent = LookupFailure.objects.filter(at__gt=horizon)
-    ends = [locked_until(_times(recent.filter(number=number)), now, per_number)]
-    if client:
-        ends.append(locked_until(_times(recent.filter(client=client)), now, per_client))
+    # One statement for both counts: every lookup, right or wrong, pays for this check.
+    mine = Q(number=number) | Q(client=client) if client else Q(number=number)
+    rows = list(
+        LookupFailure.objects.filter(mine, at__gt=horizon).values_list("number", "client", "at")
+    )
+    ends = [
+        locked_until([at for n, _c, at in rows if n == number], now, per_number),
+        locked_until([at for _n, c, at in rows if client and c == client], now, per_client),
+    ]
     ends = [end for end in ends if end is not None]
     return max(ends) if ends else None
-
-
-def _times(failures) -> list[dt.datetime]:
-    return list(failures.values_list("at", flat=True))
 
 
 def guarded_lookup(request, number: str, lookup: Callable[[], T | None]) -> T | None:

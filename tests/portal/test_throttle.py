@@ -220,3 +220,14 @@ def test_the_supervision_schedule_forgets_old_failures_too(case, clock):
     clock.shift(dt.timedelta(days=8))
     call_command("supervise", "--times", "1", stdout=io.StringIO())
     assert not LookupFailure.objects.exists()
+
+
+def test_a_lookup_checks_both_locks_in_one_statement(case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    page(case)  # warm: the calendar and the translations load once per process
+    with CaptureQueriesContext(connection) as queries:
+        assert page(case).status_code == 200
+    checks = [q["sql"] for q in queries.captured_queries if "portal_lookupfailure" in q["sql"]]
+    assert len(checks) == 1
