@@ -27,9 +27,17 @@ from lianban import clock
 from workdays.calendar import WorkCalendar
 from workdays.service import current_calendar
 
-from .engine import notify
+from .engine import leads_of, notify
 from .intake import accept_by_default
-from .models import OPEN_CASE_STATES, Case, CaseState, Light, ReviewTask, TaskState
+from .models import (
+    OPEN_CASE_STATES,
+    Case,
+    CaseState,
+    Light,
+    ReviewTask,
+    Shortfall,
+    TaskState,
+)
 
 _RANK = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
 
@@ -135,8 +143,9 @@ def late_cases(cases):
 
 
 def tick() -> dict:
-    """Accept by default what the window left past its five days, refresh every light, and
-    escalate newly yellow and red tasks to the department head and the supervisors, once each."""
+    """Accept by default what the window left past its five days, refresh every light,
+    escalate newly yellow and red tasks to the department head and the supervisors, and
+    remind of 容缺 papers past their promised date, once each."""
     today = clock.today()
     accepted = 0
     overdue_intake = Case.objects.filter(state=CaseState.SUBMITTED, notice_deadline__lt=today)
@@ -169,7 +178,41 @@ def tick() -> dict:
             escalated += _escalate(task, light)
 
     _refresh_case_lights(cal, today, share)
-    return {"accepted_by_default": accepted, "lights_changed": changed, "escalated": escalated}
+    return {
+        "accepted_by_default": accepted,
+        "lights_changed": changed,
+        "escalated": escalated,
+        "shortfalls_overdue": _remind_overdue_shortfalls(today),
+    }
+
+
+def _remind_overdue_shortfalls(today: dt.date) -> int:
+    """容缺受理 is a written promise: once its date has passed without the paper, the
+    applicant (and agent) and the lead department are told, once each (notify's key)."""
+    overdue = Shortfall.objects.filter(
+        supplied_at__isnull=True,
+        promised_by__lt=today,
+        case__state__in=SUPERVISED_CASE_STATES,
+    ).select_related("case", "material")
+    count = 0
+    for shortfall in overdue:
+        case = shortfall.case
+        party = User.objects.filter(pk__in=[case.applicant_id, case.agent_id], is_active=True)
+        notify(
+            [*party, *leads_of(case)],
+            case,
+            f"shortfall:{shortfall.pk}:overdue",
+            gettext_noop(
+                "【容缺材料逾期】办件 %(number)s 承诺于 %(date)s 前补交的“%(material)s”尚未补交。"
+            ),
+            {
+                "number": case.number,
+                "date": shortfall.promised_by.isoformat(),
+                "material": shortfall.material.name,
+            },
+        )
+        count += 1
+    return count
 
 
 def _refresh_case_lights(cal: WorkCalendar, today: dt.date, share: float) -> None:

@@ -136,3 +136,41 @@ def test_the_decide_form_mentions_the_paper_owed(client, owing, reviewer_a, revi
 
     assert "作出办件决定" in page
     assert "尚有容缺材料未补交，可以作出决定，但须材料补齐后才能出具批复文件：" in page
+
+
+# ---- the promise, supervised -------------------------------------------------------------
+
+OVERDUE = "【容缺材料逾期】"
+
+
+def _reminded(user) -> list[str]:
+    return [
+        m
+        for m in Notification.objects.filter(user=user).values_list("message", flat=True)
+        if m.startswith(OVERDUE)
+    ]
+
+
+def test_a_promise_past_its_date_is_reminded_once_to_applicant_and_lead(
+    owing, travel, applicant, lead
+):
+    from cases.supervision import tick
+
+    travel(2026, 2, 20)
+    assert tick()["shortfalls_overdue"] == 0  # due today: not yet late
+    travel(2026, 2, 23)
+    tick()
+    tick()  # a second run tells no one twice
+    for user in (applicant, lead):
+        assert _reminded(user) == [
+            f"{OVERDUE}办件 {owing.number} 承诺于 2026-02-20 前补交的“项目备案证明”尚未补交。"
+        ]
+
+
+def test_a_promise_kept_is_not_reminded(owing, travel, applicant, catalog):
+    from cases.supervision import tick
+
+    _supply(owing, applicant, catalog)
+    travel(2026, 2, 23)
+    assert tick()["shortfalls_overdue"] == 0
+    assert _reminded(applicant) == []
