@@ -145,6 +145,7 @@ def late_cases(cases):
 def tick() -> dict:
     """Accept by default what the window left past its five days, refresh every light,
     escalate newly yellow and red tasks to the department head and the supervisors, and
+    cases overdue for their lead department's decision to its leads and the supervisors, and
     remind of 容缺 papers past their promised date, once each."""
     today = clock.today()
     accepted = 0
@@ -177,11 +178,12 @@ def tick() -> dict:
         if task.state == TaskState.IN_REVIEW and light in (Light.YELLOW, Light.RED):
             escalated += _escalate(task, light)
 
-    _refresh_case_lights(cal, today, share)
+    late_for_decision = _refresh_case_lights(cal, today, share)
     return {
         "accepted_by_default": accepted,
         "lights_changed": changed,
         "escalated": escalated,
+        "late_for_decision": late_for_decision,
         "shortfalls_overdue": _remind_overdue_shortfalls(today),
     }
 
@@ -215,10 +217,11 @@ def _remind_overdue_shortfalls(today: dt.date) -> int:
     return count
 
 
-def _refresh_case_lights(cal: WorkCalendar, today: dt.date, share: float) -> None:
+def _refresh_case_lights(cal: WorkCalendar, today: dt.date, share: float) -> int:
     """A case shows the worst light of its running and paused tasks, and, when it waits for
     its lead department, of its own due date. One query for the cases, one for the tasks,
-    one update per light and 500 cases."""
+    one update per light and 500 cases. Returns how many undecided cases are overdue for
+    their lead department's decision (escalated once each)."""
     cases = {
         pk: (state, due, accepted_on, decided_at)
         for pk, state, due, accepted_on, decided_at in Case.objects.filter(
@@ -236,6 +239,7 @@ def _refresh_case_lights(cal: WorkCalendar, today: dt.date, share: float) -> Non
         task_states[case_id].add(state)
         if state in (TaskState.IN_REVIEW, TaskState.PAUSED):
             lights[case_id] = worst(lights[case_id], light)
+    late_for_decision = []
     for pk, (state, due, accepted_on, decided_at) in cases.items():
         if awaits_lead(state, task_states[pk]):
             own = case_light(
@@ -247,12 +251,34 @@ def _refresh_case_lights(cal: WorkCalendar, today: dt.date, share: float) -> Non
                 decided_on=timezone.localdate(decided_at) if decided_at else None,
             )
             lights[pk] = worst(lights[pk], own)
+            if own == Light.RED and state == CaseState.IN_REVIEW:
+                late_for_decision.append(pk)
     for light in Light.values:
         ids = [pk for pk, value in lights.items() if value == light]
         for start in range(0, len(ids), 500):  # SQLite caps the parameters of one query
             Case.objects.filter(pk__in=ids[start : start + 500]).exclude(light=light).update(
                 light=light
             )
+    for start in range(0, len(late_for_decision), 500):
+        for case in Case.objects.filter(pk__in=late_for_decision[start : start + 500]):
+            _escalate_case(case)
+    return len(late_for_decision)
+
+
+def _escalate_case(case: Case) -> None:
+    """Every item is decided but the lead department has not decided the case by its due
+    date: its leads and the supervisors are told, once per due date (notify's key)."""
+    supervisors = User.objects.filter(role=Role.SUPERVISOR, is_active=True)
+    notify(
+        [*leads_of(case), *supervisors],
+        case,
+        f"case:{case.pk}:late:{case.due_date}",
+        gettext_noop(
+            "【待决定已超期】办件 %(number)s 各事项均已审结，承诺办结日期 %(due)s 已过，"
+            "牵头部门尚未作出决定。"
+        ),
+        {"number": case.number, "due": case.due_date.isoformat()},
+    )
 
 
 def _escalate(task: ReviewTask, light: str) -> int:

@@ -285,3 +285,25 @@ def test_the_lead_is_told_to_decide_when_acceptance_finished_every_item(lead_a, 
     from cases.models import Notification
 
     assert Notification.objects.filter(user=lead_a, key=f"case:{on_the_spot.pk}:ready").exists()
+
+
+def test_a_case_overdue_for_its_decision_is_escalated_once_to_lead_and_supervisors(
+    lead_a, supervisor, on_the_spot, travel
+):
+    from cases.models import Notification
+
+    travel(2026, 3, 3)
+    assert tick()["late_for_decision"] == 1
+    tick()
+    for user in (lead_a, supervisor):
+        late = Notification.objects.filter(user=user, message__startswith="【待决定已超期】")
+        assert list(late.values_list("message", flat=True)) == [
+            f"【待决定已超期】办件 {on_the_spot.number} 各事项均已审结，承诺办结日期 2026-03-02 "
+            "已过，牵头部门尚未作出决定。"
+        ]
+
+
+def test_a_case_decided_late_is_not_escalated_again(lead_a, on_the_spot, travel):
+    travel(2026, 3, 3)
+    engine.decide(on_the_spot.pk, lead_a, "准予许可")
+    assert tick()["late_for_decision"] == 0
