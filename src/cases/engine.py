@@ -180,9 +180,13 @@ def notify_each(case: Case | None, message: str, entries: list) -> list[int]:
     return ids
 
 
+def party_of(case: Case):
+    """The applicant, and the agent acting for them: told what the case asks of them."""
+    return User.objects.filter(pk__in=[case.applicant_id, case.agent_id], is_active=True)
+
+
 def _notify_party(case: Case, key: str, message: str, params: dict | None = None) -> None:
-    party = User.objects.filter(pk__in=[case.applicant_id, case.agent_id], is_active=True)
-    notify(party, case, f"case:{case.pk}:{key}", message, params)
+    notify(party_of(case), case, f"case:{case.pk}:{key}", message, params)
 
 
 # ---- numbers and limits ----------------------------------------------------------------
@@ -450,9 +454,10 @@ def _check_files(case: Case, files: dict | None, allowed_ids: set[int]) -> list:
 # ---- the case as a whole ---------------------------------------------------------------
 
 
-def refresh_case_due(case: Case) -> None:
+def refresh_case_due(case: Case) -> set[str]:
     """The case's due date: every task's due date, and for tasks still waiting, a forward
-    pass over their prerequisites from the latest due date known."""
+    pass over their prerequisites from the latest due date known. Returns the task states
+    it read, for a caller that needs them next."""
     tasks = list(case.tasks.values_list("pk", "state", "due_date", "limit_days", "limit_unit"))
     start = case.accepted_on or clock.today()
     due: dict[int, dt.date] = {}
@@ -488,6 +493,7 @@ def refresh_case_due(case: Case) -> None:
     if due_date != case.due_date:
         case.due_date = due_date
         case.save(update_fields=["due_date"])
+    return {state for _pk, state, *_rest in tasks}
 
 
 def decide(case_id: int, actor, text: str = "") -> Case:
@@ -745,12 +751,15 @@ def outstanding_shortfalls(case: Case) -> list[Shortfall]:
     )
 
 
+def document_held_back_by(decision: str, outstanding: list) -> list:
+    """Of the outstanding shortfalls, those that hold the document back: none for a refusal,
+    which grants nothing the papers were promised for and must reach the applicant in
+    writing."""
+    return [] if decision == Decision.REFUSED else list(outstanding)
+
+
 def shortfalls_block_document(case: Case) -> list[Shortfall]:
-    """The outstanding shortfalls that hold the document back: none for a refusal, which
-    grants nothing the papers were promised for and must reach the applicant in writing."""
-    if case.decision == Decision.REFUSED:
-        return []
-    return outstanding_shortfalls(case)
+    return document_held_back_by(case.decision, outstanding_shortfalls(case))
 
 
 def shortfall_names(shortfalls) -> str:

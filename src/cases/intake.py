@@ -211,8 +211,7 @@ def _start_clocks(case: Case, actor, today: dt.date, *, kind: str, payload: dict
 
     decide_on_the_spot(case, actor, today)
     dispatch_ready(case, actor, today)
-    refresh_case_due(case)
-    tell_lead_when_ready(case, set(case.tasks.values_list("state", flat=True)))
+    tell_lead_when_ready(case, refresh_case_due(case))
 
 
 def refuse_intake(case_id: int, actor, reason: str) -> Case:

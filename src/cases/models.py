@@ -23,6 +23,8 @@ class CaseState(models.TextChoices):
 
 OPEN_CASE_STATES = {CaseState.SUBMITTED, CaseState.NOTICE, CaseState.IN_REVIEW, CaseState.SUSPENDED}
 FINAL_CASE_STATES = {CaseState.CLOSED, CaseState.REFUSED_AT_INTAKE, CaseState.WITHDRAWN}
+# The states in which a case is supervised: open ones, and decided until its document is out.
+SUPERVISED_CASE_STATES = {*OPEN_CASE_STATES, CaseState.DECIDED}
 
 
 class Decision(models.TextChoices):
@@ -173,6 +175,11 @@ class Case(ChoiceLabels, models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_CASE_STATES
+
+    @property
+    def shows_light(self) -> bool:
+        """Its supervision light means something: accepted, and not yet closed or ended."""
+        return self.accepted_on is not None and self.state in SUPERVISED_CASE_STATES
 
     @property
     def party_name(self) -> str:

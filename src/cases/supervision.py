@@ -27,10 +27,11 @@ from lianban import clock
 from workdays.calendar import WorkCalendar
 from workdays.service import current_calendar
 
-from .engine import leads_of, notify
+from .engine import leads_of, notify, party_of
 from .intake import accept_by_default
 from .models import (
     OPEN_CASE_STATES,
+    SUPERVISED_CASE_STATES,
     Case,
     CaseState,
     Light,
@@ -44,8 +45,6 @@ _RANK = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
 # Tasks whose clock is the reviewers' (running, or stopped but still theirs to finish). A case
 # with none of these left waits for its lead department.
 _WITH_REVIEWERS = (TaskState.WAITING, TaskState.IN_REVIEW, TaskState.PAUSED)
-# The states in which a case is supervised: open ones, and decided until its document is out.
-SUPERVISED_CASE_STATES = {*OPEN_CASE_STATES, CaseState.DECIDED}
 
 
 def light_for(
@@ -199,9 +198,8 @@ def _remind_overdue_shortfalls(today: dt.date) -> int:
     count = 0
     for shortfall in overdue:
         case = shortfall.case
-        party = User.objects.filter(pk__in=[case.applicant_id, case.agent_id], is_active=True)
         notify(
-            [*party, *leads_of(case)],
+            [*party_of(case), *leads_of(case)],
             case,
             f"shortfall:{shortfall.pk}:overdue",
             gettext_noop(

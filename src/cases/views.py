@@ -443,6 +443,12 @@ def _render_case(request, case: Case, status=200, **bound):
                 prefix=f"s{s.pk}", materials=[s.material]
             )
         shortfalls.append({"shortfall": s, "form": form})
+    outstanding = [s["shortfall"] for s in shortfalls]
+    papers_owed = (
+        engine.document_held_back_by(case.decision, outstanding)
+        if case.state == CaseState.DECIDED
+        else []
+    )
 
     # The documents app's own buttons (issue, revoke and re-issue, download), when it serves them.
     documents_ready = existing_path(f"/documents/case/{case.pk}/issue/") is not None
@@ -479,6 +485,8 @@ def _render_case(request, case: Case, status=200, **bound):
         "notice_form": notice_form,
         "supplements": supplements,
         "shortfalls": shortfalls,
+        "papers_owed": papers_owed,
+        "takes_papers": case.state in intake.SHORTFALL_SUPPLY_STATES,
         "materials": case.materials.filter(superseded=False).select_related("material"),
         "show_documents": documents_ready
         and (bool(documents) or case.state in (CaseState.DECIDED, CaseState.CLOSED)),

@@ -103,7 +103,11 @@ def domain_error(request, exc: DomainError):
     body = {"code": exc.code, "message": str(exc.message)}
     if exc.field:
         body["field"] = exc.field
-    return api.create_response(request, body, status=exc.status)
+    response = api.create_response(request, body, status=exc.status)
+    # A refusal that ends at a known time (a throttle's lock) says when to try again.
+    if retry_after := getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)

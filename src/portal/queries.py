@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import OPEN_TASK_STATES, Case, CaseMaterial, ReviewTask, TaskState
-from cases.supervision import SUPERVISED_CASE_STATES
 from catalog.models import ApprovalItem, ProjectType
 from lianban import clock
 from workdays.service import current_calendar
@@ -70,7 +69,7 @@ def progress(number: str, code: str) -> dict | None:
         "accepted_on": case.accepted_on,
         "due_date": case.due_date,
         # The case's own light (cases/supervision.py), while the county still owes it something.
-        "light": case.light if case.accepted_on and case.state in SUPERVISED_CASE_STATES else "",
+        "light": case.light if case.shows_light else "",
         "light_display": case.get_light_display(),
         "tasks": [
             {
