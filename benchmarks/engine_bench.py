@@ -14,7 +14,8 @@ SpiffWorkflow, its state serialised with BpmnWorkflowSerializer to a table in th
 database, loaded, advanced and written back at every step. The BPMN is parsed once per K.
 A third walk, the floor (engine_floor.py), does the same case with nothing but the user,
 the case lock and the hash-chained event at each step: the least an engine of our shape
-can do through the ORM.
+can do through the ORM. A fourth, the raw floor (engine_floor_raw.py), makes the floor's
+very statements with hand-written SQL: what the ORM's query building costs.
 
 Each database runs in a child process of its own (settings are read at import). Within a
 run the engines take turns instance by instance, so that all see the same machine
@@ -36,7 +37,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks import _setup, engine_floor
+from benchmarks import _setup, engine_floor, engine_floor_raw
 
 REGION = "139999"
 TARGETS = {5: 4.0, 40: 10.0}  # K -> least ratio ours / SpiffWorkflow
@@ -385,21 +386,28 @@ def bench_k(k: int, runs: int, m: int) -> dict:
     spiff = SpiffProcess(k)
     centre, items = engine_floor.setup(cast)
 
-    def floor(n, observe=None):
-        return engine_floor.walk(cast, n, centre, items, observe)
+    floors = {"floor": engine_floor, "raw": engine_floor_raw}
 
+    def walker(module):
+        return lambda n, observe=None: module.walk(cast, n, centre, items, observe)
+
+    walks = {name: walker(module) for name, module in floors.items()}
     serial = iter(range(10**9))
-    ours_ids, spiff_ids, floor_ids = [], [], []
-    ours_t, spiff_t, floor_t = Timer(), Timer(), Timer()
+    ids = {name: [] for name in ("ours", "spiff", *floors)}
+    timers = {name: Timer() for name in ids}
     walk_case(cast, next(serial))  # warm caches (calendar, translations) outside the timing
     spiff.walk(cast, next(serial))
-    floor(next(serial))
+    for walk in walks.values():
+        walk(next(serial))
     clock = Clock()
     engines = {
-        "ours": lambda: ours_ids.append(walk_case(cast, next(serial), ours_t)),
-        "spiff": lambda: spiff_ids.append(spiff.walk(cast, next(serial), spiff_t)),
-        "floor": lambda: floor_ids.append(floor(next(serial), floor_t)),
+        "ours": lambda: ids["ours"].append(walk_case(cast, next(serial), timers["ours"])),
+        "spiff": lambda: ids["spiff"].append(spiff.walk(cast, next(serial), timers["spiff"])),
     }
+    for name, walk in walks.items():
+        engines[name] = lambda name=name, walk=walk: ids[name].append(
+            walk(next(serial), timers[name])
+        )
     rates = {name: [] for name in engines}
     cpu_ms = {name: [] for name in engines}
     for _r in range(runs):
@@ -416,18 +424,19 @@ def bench_k(k: int, runs: int, m: int) -> dict:
         for name in engines:
             rates[name].append(m / wall[name])
             cpu_ms[name].append(1000 * cpu[name] / m)
-    outcomes = Counter(case_outcome(pk) for pk in ours_ids)
-    if outcomes != Counter({("closed", k): len(ours_ids)}):
-        raise RuntimeError(f"our cases did not all close with {k} approvals: {outcomes}")
-    if not all(spiff.is_completed(pk) for pk in spiff_ids):
+    for name in ("ours", *floors):
+        outcomes = Counter(case_outcome(pk) for pk in ids[name])
+        if outcomes != Counter({("closed", k): len(ids[name])}):
+            raise RuntimeError(f"{name}: cases did not all close with {k} approvals: {outcomes}")
+    if not all(spiff.is_completed(pk) for pk in ids["spiff"]):
         raise RuntimeError("a SpiffWorkflow instance did not complete")
-    outcomes = Counter(case_outcome(pk) for pk in floor_ids)
-    if outcomes != Counter({("closed", k): len(floor_ids)}):
-        raise RuntimeError(f"the floor's cases did not all close with {k} approvals: {outcomes}")
-    ours_q, spiff_q, floor_q = QueryCounter(), QueryCounter(), QueryCounter()
-    walk_case(cast, next(serial), ours_q)
-    spiff.walk(cast, next(serial), spiff_q)
-    floor(next(serial), floor_q)
+    counters = {name: QueryCounter() for name in ids}
+    walk_case(cast, next(serial), counters["ours"])
+    spiff.walk(cast, next(serial), counters["spiff"])
+    for name, walk in walks.items():
+        walk(next(serial), counters[name])
+    ours_q, spiff_q = counters["ours"], counters["spiff"]
+    ours_t, spiff_t = timers["ours"], timers["spiff"]
     med = {name: statistics.median(rates[name]) for name in engines}
     med_cpu = {name: statistics.median(cpu_ms[name]) for name in engines}
     return {
@@ -447,12 +456,17 @@ def bench_k(k: int, runs: int, m: int) -> dict:
         "ours_queries": ours_q.summary(),
         "ours_queries_total": sum(sum(c) for c in ours_q.by_op.values()),
         "spiff_queries_total": sum(sum(c) for c in spiff_q.by_op.values()),
-        "floor": med["floor"],
-        "floor_runs": rates["floor"],
-        "floor_cpu_ms": med_cpu["floor"],
-        "floor_ms_by_op": floor_t.medians_ms(),
-        "floor_queries": floor_q.summary(),
-        "floor_queries_total": sum(sum(c) for c in floor_q.by_op.values()),
+    } | {
+        f"{name}{suffix}": value
+        for name in floors
+        for suffix, value in (
+            ("", med[name]),
+            ("_runs", rates[name]),
+            ("_cpu_ms", med_cpu[name]),
+            ("_ms_by_op", timers[name].medians_ms()),
+            ("_queries", counters[name].summary()),
+            ("_queries_total", sum(sum(c) for c in counters[name].by_op.values())),
+        )
     }
 
 
@@ -508,30 +522,36 @@ def load_text(triple) -> str:
     return "/".join(f"{x:.1f}" for x in triple)
 
 
-def _floor_table(rows: list[dict]) -> list[str]:
-    """The floor (engine_floor.py) beside SpiffWorkflow and ours, from the same runs."""
+FLOOR_TITLES = {
+    "floor": "The floor (the least an engine of this shape does with the ORM; engine_floor.py)",
+    "raw": "The raw floor (the floor's statements, written as SQL; engine_floor_raw.py)",
+}
+
+
+def _floor_table(rows: list[dict], name: str) -> list[str]:
+    """A floor (engine_floor.py, engine_floor_raw.py) beside SpiffWorkflow and ours, from
+    the same runs."""
     lines = [
         "",
-        "The floor (the least an engine of this shape does with the ORM; engine_floor.py), "
-        "in the same runs:",
+        f"{FLOOR_TITLES[name]}, in the same runs:",
         "",
-        "| K | floor inst/s | floor / Spiff | ours / floor | floor CPU ms/inst "
-        "| queries/inst floor | floor per step (apply, accept, approve, decide, document) |",
+        f"| K | {name} inst/s | {name} / Spiff | ours / {name} | {name} CPU ms/inst "
+        f"| queries/inst {name} | {name} per step (apply, accept, approve, decide, document) |",
         "|---|---|---|---|---|---|---|",
     ]
     for row in rows:
-        ms, q = row["floor_ms_by_op"], row["floor_queries"]
+        ms, q = row[f"{name}_ms_by_op"], row[f"{name}_queries"]
         steps = ", ".join(
             f"{ms[op]:.1f} ms/{'/'.join(map(str, q[op]['per_call']))} q" for op in OPS
         )
         lines.append(
-            f"| {row['k']} | {row['floor']:.1f} | {row['floor'] / row['spiff']:.2f}× "
-            f"| {row['ours'] / row['floor']:.2f}× | {row['floor_cpu_ms']:.0f} "
-            f"| {row['floor_queries_total']} | {steps} |"
+            f"| {row['k']} | {row[name]:.1f} | {row[name] / row['spiff']:.2f}× "
+            f"| {row['ours'] / row[name]:.2f}× | {row[f'{name}_cpu_ms']:.0f} "
+            f"| {row[f'{name}_queries_total']} | {steps} |"
         )
-    fit = _fit([(row["k"], row["floor_queries_total"]) for row in rows])
+    fit = _fit([(row["k"], row[f"{name}_queries_total"]) for row in rows])
     if fit:
-        lines += ["", f"The floor's queries per instance ≈ {fit}."]
+        lines += ["", f"Queries per instance ≈ {fit} ({name})."]
     return lines
 
 
@@ -581,8 +601,9 @@ def report(results: dict[str, dict]) -> str:
         fit = _fit([(row["k"], row["ours_queries_total"]) for row in res["k"]])
         if fit:
             lines += ["", f"Queries per instance ≈ {fit}."]
-        if all("floor" in row for row in res["k"]):
-            lines += _floor_table(res["k"])
+        for name in FLOOR_TITLES:
+            if all(name in row for row in res["k"]):
+                lines += _floor_table(res["k"], name)
         lines += [
             "",
             "Runs (instances/s): "

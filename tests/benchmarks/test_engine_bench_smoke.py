@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from benchmarks import _setup, engine_bench, engine_floor, growth_bench
+from benchmarks import _setup, engine_bench, engine_floor, engine_floor_raw, growth_bench
 from cases.events import verify_case
 from cases.models import Case, CaseState
 
@@ -46,6 +46,31 @@ def test_the_floor_closes_each_case_with_fewer_statements_than_ours(cast):
     assert all(e.prev_hash == before.hash for before, e in itertools.pairwise(events))
     for op, row in floor.summary().items():
         assert max(row["per_call"]) <= min(ours.summary()[op]["per_call"]), op
+
+
+def test_the_raw_floor_makes_the_floors_statements_and_rows(cast):
+    centre, items = engine_floor.setup(cast)
+    orm, raw = engine_bench.QueryCounter(), engine_bench.QueryCounter()
+    orm_id = engine_floor.walk(cast, 0, centre, items, orm)
+    raw_id = engine_floor_raw.walk(cast, 0, centre, items, raw)
+    assert raw.summary() and {
+        op: row["per_call"] for op, row in raw.summary().items()
+    } == {op: row["per_call"] for op, row in orm.summary().items()}
+
+    def walked(pk):
+        case = Case.objects.get(pk=pk)
+        events = list(case.events.order_by("seq"))
+        fields = ("state", "event_count", "accepted_at", "decided_at", "closed_at")
+        tasks = case.tasks.order_by("pk").values_list("state", "due_date", "decided_by")
+        return (
+            [getattr(case, f) for f in fields],
+            case.last_hash == events[-1].hash,
+            [(e.seq, e.kind, e.actor_id, e.at) for e in events],
+            all(e.prev_hash == before.hash for before, e in itertools.pairwise(events)),
+            list(tasks),
+        )
+
+    assert walked(raw_id) == walked(orm_id)
 
 
 def test_query_counter_sees_every_step_of_a_walk(cast):
