@@ -8,6 +8,7 @@ from accounts.models import Role, User
 from lianban.validators import DateField, DateTimeField, TextField
 
 from .models import Light, MeetingParticipant, TaskPause, TaskState
+from .uploads import ACCEPTED_EXTENSIONS
 
 TEXT = {"rows": 3}
 
@@ -35,7 +36,18 @@ class MaterialUploads(forms.Form):
                 label=material.name,
                 required=False,
                 help_text=_material_help(material, needed_by.get(material.pk, [])),
+                widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_EXTENSIONS}),
             )
+
+    @property
+    def files_dropped(self) -> bool:
+        """A refused form keeps nothing it was sent, and a browser shows file inputs empty
+        again: the applicant must be told to choose the files once more."""
+        return bool(
+            self.is_bound
+            and self.errors
+            and any(name.startswith("material_") for name in self.files or ())
+        )
 
     def material_fields(self):
         return [self[name] for name in self.fields if name.startswith("material_")]

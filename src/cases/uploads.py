@@ -37,6 +37,8 @@ _SIGNATURES = [
 # data, embedded files and media, XFA forms, additional actions (/AA), and an /OpenAction
 # that is an action dictionary (a plain page destination, [3 0 R /Fit], is harmless). Names
 # may be written with #xx escapes (/J#61vaScript) and may hide in compressed object streams.
+# What a file picker offers, so that the browser filters before anything is sent.
+ACCEPTED_EXTENSIONS = ",".join(sorted({ext for _sig, _type, ext in _SIGNATURES} | {".jpeg"}))
 _PDF_ACTIVE = re.compile(
     rb"/(?:JavaScript|JS|Launch|SubmitForm|ImportData|EmbeddedFiles?|RichMedia|XFA|AA)"
     rb"(?![A-Za-z0-9])|/OpenAction\s*<<"
