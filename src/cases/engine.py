@@ -21,6 +21,7 @@ from accounts.models import Role, User
 from catalog.models import ApprovalItem, Material, ProjectType
 from lianban import clock
 from lianban.errors import Conflict, DomainError, NotFound, PermissionDenied
+from workdays.calendar import UnscheduledYear
 from workdays.service import current_calendar
 
 from . import uploads
@@ -482,11 +483,17 @@ def refresh_case_due(case: Case) -> set[str]:
                 pre = needs[pk]
                 if all(p in due for p in pre):
                     begin = max([due[p] for p in pre], default=start)
-                    due[pk] = cal.add_days(
-                        begin, effective_limit(limit_days, case.fast_track), limit_unit
-                    )
                     del pending[pk]
                     progressed = True
+                    try:
+                        due[pk] = cal.add_days(
+                            begin, effective_limit(limit_days, case.fast_track), limit_unit
+                        )
+                    except UnscheduledYear:
+                        # A projection, not a deadline: one reaching a year whose schedule is
+                        # not entered yet must not stop acceptance. The task's real due date
+                        # is set when it is dispatched; its dependants stay unprojected too.
+                        continue
             if not progressed:  # a cycle cannot come from the catalog; guard against a loop
                 break
     due_date = max(due.values(), default=None)
@@ -566,7 +573,15 @@ def withdraw(case_id: int, actor, reason: str = "") -> Case:
 
 def _cancel_open_tasks(case: Case, actor, why: str) -> None:
     today = clock.today()
-    for task in case.tasks.filter(state__in=OPEN_TASK_STATES):
+    tasks = list(case.tasks.filter(state__in=OPEN_TASK_STATES).select_related("item"))
+    # Told while the tasks are still theirs: who holds each one follows from its state.
+    _notify_departments(
+        case,
+        tasks,
+        "cancelled",
+        gettext_noop("办件 %(number)s 已终止办理，事项“%(item)s”的审查任务已取消。"),
+    )
+    for task in tasks:
         _close_pause(task, today)
         from_state = task.state
         task.state = TaskState.CANCELLED
@@ -593,8 +608,16 @@ def suspend(case_id: int, actor, reason: str) -> Case:
             raise DomainError(_("中止须说明理由。"), code="invalid", field="reason")
         _require_state(case, CaseState.IN_REVIEW)
         today = clock.today()
-        for task in case.tasks.filter(state=TaskState.IN_REVIEW):
-            task.state = TaskState.PAUSED
+        # A referred item keeps its state (the meeting is still to resolve it), but its clock
+        # stops too: the meeting cannot be held while the case is suspended.
+        stopped = list(
+            case.tasks.filter(state__in=[TaskState.IN_REVIEW, TaskState.REFERRED]).select_related(
+                "item"
+            )
+        )
+        for task in stopped:
+            if task.state == TaskState.IN_REVIEW:
+                task.state = TaskState.PAUSED
             task.paused_on = today
             task.pause_kind = TaskPause.Kind.SUSPENSION
             task.save(update_fields=["state", "paused_on", "pause_kind"])
@@ -610,6 +633,21 @@ def suspend(case_id: int, actor, reason: str) -> Case:
             fields=["state_before_suspension"],
             payload={"reason": reason[:2000]},
         )
+        key = f"suspended:{case.event_count}"  # one suspension, one round of notices
+        _notify_party(
+            case,
+            key,
+            gettext_noop(
+                "您的申请 %(number)s 已中止办理：%(reason)s。恢复办理后，各事项的期限顺延。"
+            ),
+            {"number": case.number, "reason": reason[:200]},
+        )
+        _notify_departments(
+            case,
+            stopped,
+            key,
+            gettext_noop("【中止】办件 %(number)s 已中止办理，事项“%(item)s”暂停计时。"),
+        )
     return case
 
 
@@ -619,13 +657,58 @@ def resume(case_id: int, actor) -> Case:
         _require(_is_lead_of(case, actor), _("只有牵头部门可以恢复办件。"))
         _require_state(case, CaseState.SUSPENDED)
         today = clock.today()
-        for task in case.tasks.filter(state=TaskState.PAUSED, pause_kind=TaskPause.Kind.SUSPENSION):
+        resumed = list(
+            case.tasks.filter(pause_kind=TaskPause.Kind.SUSPENSION).select_related("item")
+        )
+        for task in resumed:
             _close_pause(task, today)
-            task.state = TaskState.IN_REVIEW
+            if task.state == TaskState.PAUSED:
+                task.state = TaskState.IN_REVIEW
             task.save(update_fields=["state", "paused_on", "pause_kind", "paused_days", "due_date"])
         _set_state(case, actor, "resumed", CaseState.IN_REVIEW, fields=["state_before_suspension"])
         refresh_case_due(case)
+        key = f"resumed:{case.event_count}"
+        _notify_party(
+            case,
+            key,
+            gettext_noop("您的申请 %(number)s 已恢复办理，承诺办结日期顺延至 %(due)s。"),
+            {"number": case.number, "due": case.due_date.isoformat() if case.due_date else "—"},
+        )
+        _notify_departments(
+            case,
+            resumed,
+            key,
+            gettext_noop("【恢复】办件 %(number)s 已恢复办理，事项“%(item)s”于 %(due)s 前办结。"),
+        )
     return case
+
+
+def _notify_departments(case: Case, tasks: list, key: str, message: str) -> None:
+    """Tell whoever holds each task: its department's reviewers, or for an item referred to
+    the joint meeting, the lead department's leads. `message` may use number, item, due."""
+    tasks = [t for t in tasks if t.state != TaskState.WAITING]
+    reviewers = defaultdict(list)
+    for user in User.objects.filter(
+        role=Role.REVIEWER, department_id__in={t.department_id for t in tasks}, is_active=True
+    ):
+        reviewers[user.department_id].append(user)
+    leads = list(leads_of(case)) if any(t.state == TaskState.REFERRED for t in tasks) else []
+    notify_each(
+        case,
+        message,
+        [
+            (
+                leads if t.state == TaskState.REFERRED else reviewers[t.department_id],
+                f"task:{t.pk}:{key}",
+                {
+                    "number": case.number,
+                    "item": t.item.name,
+                    "due": t.due_date.isoformat() if t.due_date else "—",
+                },
+            )
+            for t in tasks
+        ],
+    )
 
 
 def _close_pause(task: ReviewTask, today: dt.date) -> int:
@@ -641,19 +724,37 @@ def _close_pause(task: ReviewTask, today: dt.date) -> int:
         pause.save(update_fields=["ended_on", "days"])
     if task.due_date and days:
         task.due_date = cal.add_days(task.due_date, days, task.limit_unit)
-        # A moved deadline may turn yellow or red again: the claims made for the old one go.
-        ReviewTask.objects.filter(pk=task.pk).update(
-            yellow_escalated_at=None, red_escalated_at=None
-        )
-        task.yellow_escalated_at = task.red_escalated_at = None
+        # A moved deadline may turn yellow or red again: the claims made for the old one go,
+        # unless it is still past, so one overdue task is not reported overdue twice.
+        if task.due_date >= today:
+            _reset_escalations(task)
     task.paused_days += days
     task.paused_on = None
     task.pause_kind = ""
     return days
 
 
+def _reset_escalations(task: ReviewTask) -> None:
+    ReviewTask.objects.filter(pk=task.pk).update(yellow_escalated_at=None, red_escalated_at=None)
+    task.yellow_escalated_at = task.red_escalated_at = None
+
+
+def _shortened_due(task: ReviewTask, today: dt.date) -> dt.date | None:
+    """特事特办 on a task already running: what is left of its time is shortened by the
+    factor, counted from today (or from the day its clock stopped). Time already spent is
+    not taken back: a task is never made overdue by the decision to hurry it."""
+    start = task.paused_on or today
+    if task.due_date is None or task.due_date <= start:
+        return task.due_date
+    cal = current_calendar()
+    left = cal.days_between(start, task.due_date, task.limit_unit)
+    return cal.add_days(start, effective_limit(left, True), task.limit_unit)
+
+
 def set_fast_track(case_id: int, actor, reason: str) -> Case:
-    """特事特办: shortened deadlines by the configured factor, flagged everywhere."""
+    """特事特办: shortened deadlines by the configured factor, flagged everywhere. Items not
+    yet dispatched get the shortened limit when they are; running ones, the rest of theirs
+    shortened. Whoever holds an item, and the applicant, are told the new dates."""
     reason = (reason or "").strip()
     with transaction.atomic():
         case = _visible_case(case_id, actor)
@@ -668,17 +769,40 @@ def set_fast_track(case_id: int, actor, reason: str) -> Case:
         case.fast_track = True
         case.fast_track_reason = reason[:200]
         case.save(update_fields=["fast_track", "fast_track_reason"])
-        for task in case.tasks.filter(state__in=[TaskState.IN_REVIEW, TaskState.PAUSED]):
-            task.due_date = task_due(task.dispatched_on, task, fast_track=True)
-            task.save(update_fields=["due_date"])
+        today = clock.today()
+        moved = []
+        running = [TaskState.IN_REVIEW, TaskState.PAUSED, TaskState.REFERRED]
+        for task in case.tasks.filter(state__in=running).select_related("item"):
+            due = _shortened_due(task, today)
+            if due != task.due_date:
+                task.due_date = due
+                task.save(update_fields=["due_date"])
+                _reset_escalations(task)
+                moved.append(task)
         append_event(
             case,
             actor,
             "fast_tracked",
-            payload={"reason": reason[:200], "factor": settings.FAST_TRACK_FACTOR},
+            payload={
+                "reason": reason[:200],
+                "factor": settings.FAST_TRACK_FACTOR,
+                "due": {str(t.pk): t.due_date.isoformat() for t in moved},
+            },
         )
         if case.accepted_on:
             refresh_case_due(case)
+        _notify_departments(
+            case,
+            moved,
+            "fast_tracked",
+            gettext_noop("【特事特办】办件 %(number)s 的事项“%(item)s”须于 %(due)s 前办结。"),
+        )
+        _notify_party(
+            case,
+            "fast_tracked",
+            gettext_noop("您的申请 %(number)s 已列为特事特办，各事项将加快办理。"),
+            {"number": case.number},
+        )
     return case
 
 
@@ -763,7 +887,7 @@ def shortfalls_block_document(case: Case) -> list[Shortfall]:
 
 
 def shortfall_names(shortfalls) -> str:
-    return "、".join(s.material.name for s in shortfalls)
+    return _("、").join(s.material.name for s in shortfalls)
 
 
 def record_document_issued(case: Case, actor, *, document_number: str, sha256: str) -> None:

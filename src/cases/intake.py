@@ -209,7 +209,11 @@ def _start_clocks(case: Case, actor, today: dt.date, *, kind: str, payload: dict
     )
     from .review import decide_on_the_spot, dispatch_ready, tell_lead_when_ready
 
-    decide_on_the_spot(case, actor, today)
+    # 即办 items are decided by the person at the window. Acceptance by default (art. 32)
+    # starts the clocks and grants nothing: with no one there, they go to their department
+    # like any other item, due the day the application was received.
+    if actor is not None:
+        decide_on_the_spot(case, actor, today)
     dispatch_ready(case, actor, today)
     tell_lead_when_ready(case, refresh_case_due(case))
 

@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -41,6 +42,7 @@ from .models import (
     Case,
     CaseState,
     JointMeeting,
+    Light,
     MeetingParticipant,
     MeetingResolution,
     ReviewTask,
@@ -63,6 +65,10 @@ def _task_transition(
 ) -> None:
     from_state = task.state
     task.state = to_state
+    if to_state in DECIDED_TASK_STATES and task.due_date:
+        # A decided item's light is final: whether it was decided by its due date.
+        task.light = Light.RED if clock.today() > task.due_date else Light.GREEN
+        fields = [*fields, "light"]
     task.save(update_fields=["state", *fields])
     append_event(
         case, actor, kind, from_state=from_state, to_state=to_state, task=task, payload=payload
@@ -484,9 +490,8 @@ def convene_meeting(
             place=_text(place, "place")[:100],
         )
         meeting.tasks.set(referred)
-        departments = set(case.tasks.values_list("department_id", flat=True)) | {
-            case.lead_department_id
-        }
+        with_items = set(case.tasks.values_list("department_id", flat=True))
+        departments = with_items | {case.lead_department_id}
         MeetingParticipant.objects.bulk_create(
             [MeetingParticipant(meeting=meeting, department_id=d) for d in sorted(departments)]
         )
@@ -501,9 +506,13 @@ def convene_meeting(
                 "departments": sorted(departments),
             },
         )
+        # Reviewers see a case only through a task of their department's, so the lead
+        # department's reviewers are not invited unless it has an item here too.
         notify(
             User.objects.filter(
-                role__in=[Role.REVIEWER, Role.LEAD], department_id__in=departments, is_active=True
+                Q(role=Role.REVIEWER, department_id__in=with_items)
+                | Q(role=Role.LEAD, department_id__in=departments),
+                is_active=True,
             ),
             case,
             f"meeting:{meeting.pk}:convened",
@@ -567,7 +576,7 @@ def record_meeting(
         missing = [agenda[t].item.name for t in agenda if t not in clean]
         if missing:
             raise DomainError(
-                _("以下事项还没有决议：%(items)s") % {"items": "、".join(missing)},
+                _("以下事项还没有决议：%(items)s") % {"items": _("、").join(missing)},
                 code="invalid",
                 field="resolutions",
             )

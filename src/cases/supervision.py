@@ -13,6 +13,7 @@ claimed with a conditional UPDATE that must change exactly one row, and carries 
 it was made for, so a moved deadline escalates afresh and a repeated tick does nothing."""
 
 import datetime as dt
+import logging
 import math
 
 from django.conf import settings
@@ -24,10 +25,10 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import Role, User
 from lianban import clock
-from workdays.calendar import WorkCalendar
+from workdays.calendar import UnscheduledYear, WorkCalendar
 from workdays.service import current_calendar
 
-from .engine import leads_of, notify, party_of
+from .engine import effective_limit, leads_of, notify, party_of
 from .intake import accept_by_default
 from .models import (
     OPEN_CASE_STATES,
@@ -40,7 +41,13 @@ from .models import (
     TaskState,
 )
 
+logger = logging.getLogger(__name__)
+
 _RANK = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
+
+# Tasks whose own due date is supervised: running, stopped (a supplement, a suspension), or
+# referred to the joint meeting, whose clock runs on until the meeting resolves the item.
+_SUPERVISED = (TaskState.IN_REVIEW, TaskState.PAUSED, TaskState.REFERRED)
 
 # Tasks whose clock is the reviewers' (running, or stopped but still theirs to finish). A case
 # with none of these left waits for its lead department.
@@ -80,10 +87,11 @@ def task_light(
     unit: str,
     yellow_share: float,
 ) -> str:
-    """A running task's light. A paused task's clock stopped on `paused_on`, so its light is
-    the one of that day (its due date moves on resumption): red if it was paused after its
-    due date had passed, and it stays red however long the pause lasts."""
-    as_of = paused_on if state == TaskState.PAUSED and paused_on else today
+    """A running task's light. A stopped task's clock stopped on `paused_on` (a supplement,
+    or a suspension, which also stops a referred item's clock), so its light is the one of
+    that day (its due date moves on resumption): red if it was stopped after its due date
+    had passed, and it stays red however long the pause lasts."""
+    as_of = paused_on or today
     return light_for(cal, today=as_of, due=due, limit=limit, unit=unit, yellow_share=yellow_share)
 
 
@@ -147,19 +155,23 @@ def tick() -> dict:
     cases overdue for their lead department's decision to its leads and the supervisors, and
     remind of 容缺 papers past their promised date, once each."""
     today = clock.today()
-    accepted = 0
+    accepted = unscheduled = 0
     overdue_intake = Case.objects.filter(state=CaseState.SUBMITTED, notice_deadline__lt=today)
     for case_id in overdue_intake.values_list("pk", flat=True):
-        accepted += accept_by_default(case_id)
+        # One case whose deadlines reach a year without a schedule must not stop the lights
+        # and escalations of every other: it is tried again at the next tick.
+        try:
+            accepted += accept_by_default(case_id)
+        except UnscheduledYear as exc:
+            logger.warning("Case %s not accepted by default: %s", case_id, exc.message)
+            unscheduled += 1
 
     cal = current_calendar()
     share = settings.SUPERVISION_YELLOW_SHARE
     changed = escalated = 0
-    # Paused tasks too: one paused after its due date had passed is overdue, not "due soon".
-    # They are not escalated: their clock is stopped.
-    tasks = ReviewTask.objects.filter(
-        state__in=[TaskState.IN_REVIEW, TaskState.PAUSED]
-    ).select_related("case", "item")
+    # Stopped tasks too: one stopped after its due date had passed is overdue, not "due
+    # soon". They are not escalated: their clock is stopped.
+    tasks = ReviewTask.objects.filter(state__in=_SUPERVISED).select_related("case", "item")
     for task in tasks.iterator(chunk_size=1000):
         light = task_light(
             cal,
@@ -167,14 +179,15 @@ def tick() -> dict:
             state=task.state,
             due=task.due_date,
             paused_on=task.paused_on,
-            limit=task.limit_days,
+            # 特事特办: "due soon" is measured against the shortened limit the task runs on.
+            limit=effective_limit(task.limit_days, task.case.fast_track),
             unit=task.limit_unit,
             yellow_share=share,
         )
         if light != task.light:
             ReviewTask.objects.filter(pk=task.pk, state=task.state).update(light=light)
             changed += 1
-        if task.state == TaskState.IN_REVIEW and light in (Light.YELLOW, Light.RED):
+        if task.paused_on is None and light in (Light.YELLOW, Light.RED):
             escalated += _escalate(task, light)
 
     late_for_decision = _refresh_case_lights(cal, today, share)
@@ -184,7 +197,35 @@ def tick() -> dict:
         "escalated": escalated,
         "late_for_decision": late_for_decision,
         "shortfalls_overdue": _remind_overdue_shortfalls(today),
+        "unscheduled": unscheduled,
+        "schedule_missing": _warn_missing_schedule(cal, today),
     }
+
+
+# From this day of the year on, next year's working-day schedule is asked for: the State
+# Council usually publishes it between late October and December, and deadlines set in
+# November already reach into January.
+SCHEDULE_REMINDER_FROM = (11, 1)
+
+
+def _warn_missing_schedule(cal: WorkCalendar, today: dt.date) -> bool:
+    """Next year's schedule not entered yet: the administrators are told, once a year (the
+    notification's key), before the first deadline that needs it refuses an applicant."""
+    year = today.year + 1
+    if year in cal.years or (today.month, today.day) < SCHEDULE_REMINDER_FROM:
+        return False
+    admins = User.objects.filter(Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True)
+    notify(
+        admins,
+        None,
+        f"calendar:{year}:missing",
+        gettext_noop(
+            "【工作日历】%(year)d年的节假日安排尚未录入。跨入该年的期限将无法计算，"
+            "申请和受理会被拒绝；请在国务院办公厅公布后及时在“工作日历”中录入。"
+        ),
+        {"year": year},
+    )
+    return True
 
 
 def _remind_overdue_shortfalls(today: dt.date) -> int:
@@ -235,7 +276,7 @@ def _refresh_case_lights(cal: WorkCalendar, today: dt.date, share: float) -> int
         if case_id not in cases:  # a case that changed state between the two queries
             continue
         task_states[case_id].add(state)
-        if state in (TaskState.IN_REVIEW, TaskState.PAUSED):
+        if state in _SUPERVISED:
             lights[case_id] = worst(lights[case_id], light)
     late_for_decision = []
     for pk, (state, due, accepted_on, decided_at) in cases.items():
@@ -285,13 +326,19 @@ def _escalate(task: ReviewTask, light: str) -> int:
         claimed = ReviewTask.objects.filter(
             Q(**{f"{column}__isnull": True}),
             pk=task.pk,
-            state=TaskState.IN_REVIEW,
+            state=task.state,
+            paused_on__isnull=True,
             due_date=task.due_date,
         ).update(**{column: clock.now()})
         if claimed != 1:
             return 0
-        heads = User.objects.filter(
-            department_id=task.department_id, is_department_head=True, is_active=True
+        # A referred item waits for the joint meeting, which is the lead department's to hold.
+        heads = (
+            leads_of(task.case)
+            if task.state == TaskState.REFERRED
+            else User.objects.filter(
+                department_id=task.department_id, is_department_head=True, is_active=True
+            )
         )
         supervisors = User.objects.filter(role=Role.SUPERVISOR, is_active=True)
         message = (

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from workdays.calendar import UnscheduledYear
+
 
 class Calendar(Protocol):
     """What the statistics need of workdays.calendar.WorkCalendar."""
@@ -68,9 +70,15 @@ def summarise(
     )
     decided = [i for i in items if i.decided_on is not None and i.due_date is not None]
     on_time = sum(1 for i in decided if i.decided_on <= i.due_date)
-    decided_cases = [c for c in accepted if c.decided_on is not None]
-    spans = [calendar.working_days_between(c.accepted_on, c.decided_on) for c in decided_cases]
-    serial = [_serial_working_days(c, calendar) for c in decided_cases]
+    spans, serial = [], []
+    for c in accepted:
+        if c.decided_on is None:
+            continue
+        alternative = _serial_working_days(c, calendar)
+        if alternative is None:  # compared only where both can be counted
+            continue
+        spans.append(calendar.working_days_between(c.accepted_on, c.decided_on))
+        serial.append(alternative)
     return Statistics(
         cases_this_month=this_month,
         items_decided=len(decided),
@@ -83,8 +91,14 @@ def summarise(
     )
 
 
-def _serial_working_days(case: CaseRow, calendar: Calendar) -> int:
+def _serial_working_days(case: CaseRow, calendar: Calendar) -> int | None:
+    """None when the alternative runs into a year whose working days are not scheduled yet
+    (every autumn, before the State Council publishes the next year's holidays): it is
+    hypothetical, so the case is left out of the comparison rather than every figure lost."""
     finish = case.accepted_on
-    for days, unit in case.limits:
-        finish = calendar.add_days(finish, days, unit)
-    return calendar.working_days_between(case.accepted_on, finish)
+    try:
+        for days, unit in case.limits:
+            finish = calendar.add_days(finish, days, unit)
+        return calendar.working_days_between(case.accepted_on, finish)
+    except UnscheduledYear:
+        return None

@@ -44,3 +44,15 @@ def test_no_rows_give_no_percentages():
     assert stats.on_time_percent is None and stats.average_working_days is None
     assert stats.average_serial_working_days is None
     assert stats.cases_this_month == 0 and stats.papers_saved == 0
+
+
+def test_a_serial_alternative_in_an_unscheduled_year_leaves_that_case_out_of_the_comparison():
+    cases = [
+        # 4 working days taken, 8 serially
+        CaseRow(D(2030, 3, 4), D(2030, 3, 4), D(2030, 3, 8), 5, 3, ((3, W), (5, W))),
+        # serially 200 working days from December: into 2031, which has no schedule
+        CaseRow(D(2030, 12, 2), D(2030, 12, 2), D(2030, 12, 13), 4, 2, ((200, W),)),
+    ]
+    stats = summarise(cases, [], today=D(2030, 12, 16), calendar=CAL)
+    assert (stats.average_working_days, stats.average_serial_working_days) == (4.0, 8.0)
+    assert (stats.papers_separately, stats.papers_submitted) == (9, 5)  # still counted
