@@ -123,7 +123,7 @@ def task_out(task: ReviewTask) -> dict:
 
 
 def case_out(case: Case) -> dict:
-    case = Case.objects.select_related("lead_department").get(pk=case.pk)
+    """`case` as read after the change, with its lead department (`_case` reads it so)."""
     tasks = case.tasks.select_related("item", "department").order_by("pk")
     return {
         "id": case.pk,
@@ -143,7 +143,9 @@ def case_out(case: Case) -> dict:
 
 
 def _case(request, case_id: int) -> Case:
-    return get_object_or_404(Case.objects.visible_to(request.auth), pk=case_id)
+    return get_object_or_404(
+        Case.objects.visible_to(request.auth).select_related("lead_department"), pk=case_id
+    )
 
 
 def _task(request, task_id: int) -> ReviewTask:
@@ -173,12 +175,22 @@ def list_cases(request, state: Text(_l("状态"), 20) | None = None):
     return qs
 
 
+class TaskPages(BoundedPages):
+    """Pages of tasks as task_out gives them, built for the page's rows alone: building every
+    visible task first read a supervisor's whole history (the demo county's 9,568: 0.4 s) a call."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page[self.items_attribute] = [task_out(t) for t in page[self.items_attribute]]
+        return page
+
+
 @router.get(
     "/tasks",
     response={200: list[TaskOut], **LIST},
     summary="我部门的审查任务，最先到期的在前",
 )
-@paginate(BoundedPages, page_size=50)
+@paginate(TaskPages, page_size=50)
 def list_tasks(
     request, state: Text(_l("状态"), 20) | None = None, light: Text(_l("监察状态"), 8) | None = None
 ):
@@ -191,7 +203,7 @@ def list_tasks(
         qs = qs.filter(state=state)
     if light:
         qs = qs.filter(light=light)
-    return [task_out(t) for t in qs]
+    return qs
 
 
 @router.get("/tasks/{int:task_id}", response={200: TaskOut, **READ}, summary="审查任务")
@@ -298,7 +310,7 @@ def apply(request, data: Form[ApplyIn]):
         applicant=applicant,
         channel="api",
     )
-    return case_out(case)
+    return case_out(Case.objects.select_related("lead_department").get(pk=case.pk))
 
 
 class Problem(Schema):

@@ -167,6 +167,8 @@ class Case(ChoiceLabels, models.Model):
             models.Index(fields=["lead_department", "state"]),
             models.Index(fields=["state", "due_date"]),
             models.Index(fields=["applicant", "-submitted_at"]),
+            # The API's case list for whoever sees many cases, newest first: read in order.
+            models.Index(fields=["-submitted_at", "-id"], name="cases_by_submitted"),
         ]
 
     def __str__(self):
@@ -201,9 +203,9 @@ class ReviewTaskQuerySet(models.QuerySet):
         if rules.is_clerk(user):
             return self.filter(case__lead_department_id=user.department_id)
         if rules.is_lead(user):
-            return self.filter(
-                Q(department_id=user.department_id) | Q(case__lead_department_id=user.department_id)
-            )
+            # A subquery rather than a join's OR, which no index can serve (as Case.visible_to).
+            led = Case.objects.filter(lead_department_id=user.department_id).values("pk")
+            return self.filter(Q(department_id=user.department_id) | Q(case_id__in=led))
         return self.filter(case__in=Case.objects.visible_to(user))
 
 
@@ -283,6 +285,8 @@ class ReviewTask(ChoiceLabels, models.Model):
                 condition=Q(state__in=sorted(OPEN_TASK_STATES)),
                 name="open_tasks_by_due_date",
             ),
+            # The API's task list across departments (supervisors, leaders), in its order.
+            models.Index(fields=["due_date", "id"], name="tasks_by_due_date"),
         ]
 
     def __str__(self):
@@ -510,7 +514,9 @@ class Notification(models.Model):
         # The unread count beside every signed-in page's navigation reads only the unread,
         # not the user's whole history of notifications.
         indexes = [
-            models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="unread_by_user")
+            models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="unread_by_user"),
+            # The notifications page, newest first, without sorting a user's whole history.
+            models.Index(fields=["user", "-created_at", "-id"], name="notifications_by_user"),
         ]
 
 

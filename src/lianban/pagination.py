@@ -40,9 +40,12 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        # Django counts the window as it counts any list: a queryset's becomes
-        # SELECT COUNT(*) FROM (… LIMIT cap + 1).
-        return Paginator(self.object_list[: self.cap + 1], self.per_page).count
+        # A queryset's window is counted as SELECT COUNT(*) FROM (… LIMIT cap + 1), without
+        # its ORDER BY, which would make the database sort rows it only counts.
+        rows = self.object_list
+        if hasattr(rows, "order_by"):
+            return rows.order_by()[: self.cap + 1].count()
+        return len(rows[: self.cap + 1])
 
     @cached_property
     def capped(self) -> bool:

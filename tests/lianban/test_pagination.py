@@ -29,6 +29,7 @@ def test_a_queryset_is_counted_through_a_limited_subquery():
     with CaptureQueriesContext(connection) as queries:
         assert paginator.count == 21 and paginator.capped
     assert len(queries) == 1 and "LIMIT 21" in queries[0]["sql"]
+    assert "ORDER BY" not in queries[0]["sql"]  # counting needs no sort
 
 
 def test_the_pager_says_there_are_more_pages_past_the_cap():
