@@ -535,7 +535,7 @@ def decide(case_id: int, actor, text: str = "") -> Case:
             case,
             "decided",
             gettext_noop("您的申请 %(number)s 已作出决定：%(decision)s。"),
-            {"number": case.number, "decision": case.get_decision_display()},
+            {"number": case.number, "decision": Decision(decision).label},
         )
         # 容缺受理: the decision may be made without the promised papers, the document not.
         missing = shortfalls_block_document(case)

@@ -12,6 +12,7 @@ from itertools import groupby
 from operator import attrgetter
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from lianban import clock
 
@@ -105,7 +106,11 @@ class ChainProblem:
     reason: str
 
     def __str__(self):
-        return f"办件 {self.case_number} 第 {self.seq} 条事件：{self.reason}"
+        return _("办件 %(number)s 第 %(seq)s 条事件：%(reason)s") % {
+            "number": self.case_number,
+            "seq": self.seq,
+            "reason": self.reason,
+        }
 
 
 def verify_case(case: Case) -> ChainProblem | None:
@@ -120,16 +125,16 @@ def _check_chain(case: Case, events) -> ChainProblem | None:
     last = None
     for event in events:
         if event.seq != expected_seq:
-            return ChainProblem(case.number, expected_seq, "事件缺失或序号不连续")
+            return ChainProblem(case.number, expected_seq, _("事件缺失或序号不连续"))
         if event.prev_hash != prev:
-            return ChainProblem(case.number, event.seq, "与上一条事件的哈希不衔接")
+            return ChainProblem(case.number, event.seq, _("与上一条事件的哈希不衔接"))
         if compute_hash(event) != event.hash:
-            return ChainProblem(case.number, event.seq, "内容被改动（哈希不符）")
+            return ChainProblem(case.number, event.seq, _("内容被改动（哈希不符）"))
         prev = event.hash
         expected_seq += 1
         last = event
     if case.event_count != expected_seq - 1 or (last and case.last_hash != last.hash):
-        return ChainProblem(case.number, expected_seq, "办件记录的事件数或链尾哈希与事件不符")
+        return ChainProblem(case.number, expected_seq, _("办件记录的事件数或链尾哈希与事件不符"))
     return None
 
 

@@ -20,7 +20,7 @@ def put_error(form: forms.Form, error) -> None:
 
 
 def _material_help(material, items) -> str:
-    names = "、".join(i.name for i in items)
+    names = _("、").join(i.name for i in items)
     return _("以下事项需要：%(items)s") % {"items": names} if names else ""
 
 
@@ -311,7 +311,12 @@ class ConveneForm(forms.Form):
     def __init__(self, *args, tasks=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tasks"].choices = [
-            (str(t.pk), f"{t.item.name}（{t.department.name}）") for t in tasks
+            (
+                str(t.pk),
+                _("%(item)s（%(department)s）")
+                % {"item": t.item.name, "department": t.department.name},
+            )
+            for t in tasks
         ]
         self.initial.setdefault("tasks", [str(t.pk) for t in tasks])
 

@@ -337,7 +337,7 @@ def _raise_cycle(items: dict, requested: list[str]):
         if code in items
     }
     found = cycles(graph)
-    named = " → ".join(found[0]) if found else "、".join(requested)
+    named = " → ".join(found[0]) if found else _("、").join(requested)
     raise PlanError(
         _("前置事项互为前置，无法排期：%(cycle)s。") % {"cycle": named}, code="cycle"
     ) from None

@@ -51,7 +51,7 @@ def validate_uscc(value: str) -> str:
     if bad:
         raise ValidationError(
             _("统一社会信用代码不使用字符“%(chars)s”（代码中没有 I、O、S、V、Z）。")
-            % {"chars": "、".join(bad)},
+            % {"chars": _("、").join(bad)},
             code="alphabet",
         )
     if not value[2:8].isdigit():

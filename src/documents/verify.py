@@ -129,22 +129,33 @@ def check_signature(content: bytes, root, *, moment=None) -> SignatureCheck:
 
 
 def _day(moment) -> str:
-    return formats.date_format(timezone.localdate(moment))
+    return formats.date_format(timezone.localdate(moment), "Y-m-d")
 
 
 def _status_finding(document: ApprovalDocument, *, with_reason: bool) -> Finding:
     if document.status == DocumentStatus.VALID:
         return Finding(True, _("该文件现行有效，未被撤销。"))
-    text = _("该文件已于 %(day)s 撤销。") % {"day": _day(document.revoked_at)}
+    sentences = [_("该文件已于 %(day)s 撤销。") % {"day": _day(document.revoked_at)}]
     if with_reason and document.revoke_reason:
-        text += _("撤销理由：%(reason)s。") % {"reason": document.revoke_reason.rstrip("。")}
+        sentences.append(
+            _("撤销理由：%(reason)s。") % {"reason": document.revoke_reason.rstrip("。")}
+        )
     if document.successor_id:
-        text += _("替代文件为 %(number)s，请以替代文件为准。") % {
-            "number": document.successor.number
-        }
+        sentences.append(
+            _("替代文件为 %(number)s，请以替代文件为准。") % {"number": document.successor.number}
+        )
     else:
-        text += _("没有替代文件。")
-    return Finding(False, text)
+        sentences.append(_("没有替代文件。"))
+    return Finding(False, _run_on(sentences))
+
+
+def _run_on(sentences: list[str]) -> str:
+    """Chinese sentences follow one another directly; the English catalogue puts a space
+    between them."""
+    text = sentences[0]
+    for sentence in sentences[1:]:
+        text = _("%(before)s%(after)s") % {"before": text, "after": sentence}
+    return text
 
 
 def _registered_status_finding(document: ApprovalDocument) -> Finding:

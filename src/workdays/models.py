@@ -33,4 +33,4 @@ class CalendarOverride(models.Model):
         ordering = ["date"]
 
     def __str__(self):
-        return f"{self.date} {'上班' if self.is_workday else '休息'}"
+        return f"{self.date} {_('上班') if self.is_workday else _('休息')}"

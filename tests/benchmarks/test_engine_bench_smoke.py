@@ -53,9 +53,9 @@ def test_the_raw_floor_makes_the_floors_statements_and_rows(cast):
     orm, raw = engine_bench.QueryCounter(), engine_bench.QueryCounter()
     orm_id = engine_floor.walk(cast, 0, centre, items, orm)
     raw_id = engine_floor_raw.walk(cast, 0, centre, items, raw)
-    assert raw.summary() and {
-        op: row["per_call"] for op, row in raw.summary().items()
-    } == {op: row["per_call"] for op, row in orm.summary().items()}
+    assert raw.summary() and {op: row["per_call"] for op, row in raw.summary().items()} == {
+        op: row["per_call"] for op, row in orm.summary().items()
+    }
 
     def walked(pk):
         case = Case.objects.get(pk=pk)

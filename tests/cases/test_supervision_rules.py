@@ -286,3 +286,21 @@ def test_a_decided_item_shows_whether_it_was_decided_in_time(
     travel(2026, 4, 20)  # B dispatched 03-27, due 04-10
     review.approve_task(task(accepted, "B").pk, reviewer_b, opinion="同意")
     assert task(accepted, "B").light == Light.RED  # decided late, though never ticked red
+
+
+def test_an_english_applicant_is_told_the_decision_in_english(
+    accepted, travel, lead, reviewer_a, reviewer_b, applicant
+):
+    applicant.language = "en"
+    applicant.save(update_fields=["language"])
+    for code, reviewer in (("A", reviewer_a), ("B", reviewer_b)):
+        review.approve_task(task(accepted, code).pk, reviewer, opinion="同意")
+    d = task(accepted, "D")
+    review.approve_task(d.pk, reviewer_b, opinion="同意")
+    meeting = review.convene_meeting(accepted.pk, lead, scheduled_for=engine.clock.now())
+    review.record_meeting(
+        meeting.pk, lead, attendance={}, resolutions={str(d.pk): {"approve": True, "text": "同意"}}
+    )
+    engine.decide(accepted.pk, lead, "准予")
+    decided = [m for m in told(applicant, accepted) if "decision" in m]
+    assert decided and "Approved" in decided[0] and "准予" not in decided[0]

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from documents.issuing import revoke_document
 from documents.verify import (
@@ -59,6 +60,16 @@ def test_a_revoked_document_verifies_as_revoked_naming_its_successor(issued, lea
     assert not status.ok
     assert "撤销理由：许可证编号有误" in status.text
     assert "替代文件为 示审批〔2026〕2号" in status.text
+
+
+@pytest.mark.django_db
+def test_a_revoked_documents_status_reads_as_sentences_in_either_language(issued, lead):
+    revoke_document(issued.pk, lead, "许可证编号有误", reissue=True)
+    chinese = verify_number("示审批〔2026〕1号").findings[-1].text
+    assert chinese.startswith("该文件已于 2026-11-20 撤销。替代文件为")
+    with translation.override("en"):
+        english = verify_number("示审批〔2026〕1号").findings[-1].text
+    assert "revoked on 2026-11-20. It is replaced by 示审批〔2026〕2号;" in english
 
 
 @pytest.mark.django_db
