@@ -49,6 +49,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+CSRF_FAILURE_VIEW = "lianban.views.csrf_failure"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 REGION_CODE = os.environ.get("LIANBAN_REGION_CODE", "139999")
 SERVICE_CENTRE_NAME = os.environ.get("LIANBAN_SERVICE_CENTRE", "示范县行政审批局")

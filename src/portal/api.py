@@ -14,6 +14,7 @@ class PublishedStatistics(Schema):
     items_decided: int
     items_on_time: int
     on_time_percent: float | None
+    items_overdue_open: int
     average_working_days: float | None
     average_serial_working_days: float | None
     papers_separately: int

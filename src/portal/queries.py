@@ -4,7 +4,7 @@ rows behind the published statistics. Nothing here returns personal data."""
 import datetime as dt
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -156,5 +156,16 @@ def published_statistics(today: dt.date | None = None) -> Statistics:
             state__in=[TaskState.APPROVED, TaskState.REFUSED],
             decided_at__gte=year_start,
         ).values_list("decided_at", "due_date")
+    ]
+    # Open items whose running clock passed their due date (a clock stopped before it, by a
+    # supplement or a suspension, has not).
+    item_rows += [
+        ItemRow(decided_on=None, due_date=due)
+        for due in ReviewTask.objects.filter(
+            Q(state__in=[TaskState.IN_REVIEW, TaskState.REFERRED], paused_on__isnull=True)
+            | Q(paused_on__gt=F("due_date")),
+            state__in=OPEN_TASK_STATES,
+            due_date__lt=today,
+        ).values_list("due_date", flat=True)
     ]
     return summarise(case_rows, item_rows, today=today, calendar=current_calendar())

@@ -35,3 +35,15 @@ def test_a_server_error_page_needs_no_request_context(rf):
 def test_a_bad_request_page(rf):
     response = defaults.bad_request(rf.get("/"), exception=None)
     assert response.status_code == 400 and "请求无效" in response.content.decode()
+
+
+def test_a_form_without_its_csrf_token_is_explained_in_the_site_layout():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert "页面已过期" in body and 'class="masthead"' in body and "DEBUG" not in body
+    english = client.post("/accounts/login/", {}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "expired" in english

@@ -73,6 +73,13 @@ def test_published_statistics_read_the_cases(accepted):
     assert stats.average_working_days is None  # nothing decided yet
 
 
+def test_published_statistics_count_an_item_running_past_its_due_date_as_late(accepted):
+    # A (due 03-16) and D (due 03-12) are still in review on 03-20: C alone was on time.
+    stats = published_statistics(dt.date(2026, 3, 20))
+    assert (stats.items_on_time, stats.items_overdue_open, stats.on_time_percent) == (1, 2, 33.3)
+    assert published_statistics(dt.date(2026, 3, 12)).items_overdue_open == 0  # D due that day
+
+
 def test_the_serial_alternative_adds_up_the_promised_limits_of_the_items_not_cancelled(
     client, travel, accepted
 ):

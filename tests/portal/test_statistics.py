@@ -56,3 +56,14 @@ def test_a_serial_alternative_in_an_unscheduled_year_leaves_that_case_out_of_the
     stats = summarise(cases, [], today=D(2030, 12, 16), calendar=CAL)
     assert (stats.average_working_days, stats.average_serial_working_days) == (4.0, 8.0)
     assert (stats.papers_separately, stats.papers_submitted) == (9, 5)  # still counted
+
+
+def test_open_items_past_their_due_date_count_as_late():
+    items = [
+        ItemRow(decided_on=D(2030, 3, 8), due_date=D(2030, 3, 8)),  # on time
+        ItemRow(decided_on=None, due_date=D(2030, 3, 20)),  # open, past due: already late
+        ItemRow(decided_on=None, due_date=D(2030, 3, 25)),  # open, due today: not yet
+    ]
+    stats = summarise([], items, today=D(2030, 3, 25), calendar=CAL)
+    assert (stats.items_on_time, stats.items_counted, stats.on_time_percent) == (1, 2, 50.0)
+    assert stats.items_overdue_open == 1
