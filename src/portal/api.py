@@ -17,6 +17,7 @@ class PublishedStatistics(Schema):
     items_overdue_open: int
     average_working_days: float | None
     average_serial_working_days: float | None
+    average_legal_serial_working_days: float | None
     papers_separately: int
     papers_submitted: int
     papers_saved: int

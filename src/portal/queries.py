@@ -125,14 +125,24 @@ def published_statistics(today: dt.date | None = None) -> Statistics:
     asked = dict(ApprovalItem.objects.annotate(n=Count("materials")).values_list("pk", "n"))
     separately: dict[int, int] = {}
     limits: dict[int, list[tuple[int, str]]] = {}
-    for case_id, item_id, state, days, unit in (
+    legal: dict[int, list[tuple[int, str]]] = {}
+    for case_id, item_id, state, days, unit, legal_days, legal_unit in (
         ReviewTask.objects.filter(case__in=cases)
         .order_by("case_id", "pk")
-        .values_list("case_id", "item_id", "state", "limit_days", "limit_unit")
+        .values_list(
+            "case_id",
+            "item_id",
+            "state",
+            "limit_days",
+            "limit_unit",
+            "legal_limit_days",
+            "legal_limit_unit",
+        )
     ):
         separately[case_id] = separately.get(case_id, 0) + asked.get(item_id, 0)
         if state != TaskState.CANCELLED:
             limits.setdefault(case_id, []).append((days, unit))
+            legal.setdefault(case_id, []).append((legal_days, legal_unit))
     submitted = dict(
         CaseMaterial.objects.filter(case__in=cases)
         .values("case_id")
@@ -147,6 +157,7 @@ def published_statistics(today: dt.date | None = None) -> Statistics:
             papers_separately=separately.get(c.pk, 0),
             papers_submitted=submitted.get(c.pk, 0),
             limits=tuple(limits.get(c.pk, ())),
+            legal_limits=tuple(legal.get(c.pk, ())),
         )
         for c in cases.only("pk", "submitted_at", "accepted_on", "decided_at")
     ]

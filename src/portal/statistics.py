@@ -27,6 +27,8 @@ class CaseRow:
     # Its items' promised limits as (days, "working" | "calendar"): one after another they
     # are the serial alternative, the way the case would have gone before the reform.
     limits: tuple[tuple[int, str], ...] = ()
+    # The same items' legal limits (法定时限), one after another: what the law allows.
+    legal_limits: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Statistics:
     items_overdue_open: int
     average_working_days: float | None
     average_serial_working_days: float | None
+    average_legal_serial_working_days: float | None
     papers_separately: int
     papers_submitted: int
 
@@ -71,7 +74,7 @@ def summarise(
     its late items undecided);
     the average working days from intake to decision, against the average the same cases
     would have taken with their items one after another (each its promised limit, from the
-    day of acceptance); and, over accepted cases, the papers each item would have asked
+    day of acceptance) and the average the law allows them so (each its legal limit); and, over accepted cases, the papers each item would have asked
     separately against the papers submitted once."""
     cases = list(cases)
     accepted = [c for c in cases if c.accepted_on is not None]
@@ -85,15 +88,17 @@ def summarise(
         1 for i in items if i.decided_on is None and i.due_date is not None and i.due_date < today
     )
     counted = len(decided) + overdue_open
-    spans, serial = [], []
+    spans, serial, legal = [], [], []
     for c in accepted:
         if c.decided_on is None:
             continue
-        alternative = _serial_working_days(c, calendar)
-        if alternative is None:  # compared only where both can be counted
+        alternative = _serial_working_days(c.accepted_on, c.limits, calendar)
+        allowed = _serial_working_days(c.accepted_on, c.legal_limits or c.limits, calendar)
+        if alternative is None or allowed is None:  # compared only where all can be counted
             continue
         spans.append(calendar.working_days_between(c.accepted_on, c.decided_on))
         serial.append(alternative)
+        legal.append(allowed)
     return Statistics(
         cases_this_month=this_month,
         items_decided=len(decided),
@@ -102,19 +107,22 @@ def summarise(
         items_overdue_open=overdue_open,
         average_working_days=round(sum(spans) / len(spans), 1) if spans else None,
         average_serial_working_days=round(sum(serial) / len(serial), 1) if serial else None,
+        average_legal_serial_working_days=round(sum(legal) / len(legal), 1) if legal else None,
         papers_separately=sum(c.papers_separately for c in accepted),
         papers_submitted=sum(c.papers_submitted for c in accepted),
     )
 
 
-def _serial_working_days(case: CaseRow, calendar: Calendar) -> int | None:
+def _serial_working_days(
+    start: dt.date, limits: tuple[tuple[int, str], ...], calendar: Calendar
+) -> int | None:
     """None when the alternative runs into a year whose working days are not scheduled yet
     (every autumn, before the State Council publishes the next year's holidays): it is
     hypothetical, so the case is left out of the comparison rather than every figure lost."""
-    finish = case.accepted_on
+    finish = start
     try:
-        for days, unit in case.limits:
+        for days, unit in limits:
             finish = calendar.add_days(finish, days, unit)
-        return calendar.working_days_between(case.accepted_on, finish)
+        return calendar.working_days_between(start, finish)
     except UnscheduledYear:
         return None

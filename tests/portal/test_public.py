@@ -91,8 +91,10 @@ def test_the_serial_alternative_adds_up_the_promised_limits_of_the_items_not_can
     stats = published_statistics(dt.date(2026, 3, 16))
     assert stats.average_working_days == 20.0
     assert stats.average_serial_working_days == 20.0  # 20 + 0, one after another
+    assert stats.average_legal_serial_working_days == 25.0  # the law: 20 + 5
     travel(2026, 3, 16)
-    assert "逐个串联办理需 20.0 个工作日" in client.get("/").content.decode()
+    page = client.get("/").content.decode()
+    assert "逐个串联办理需 20.0 个工作日" in page and "法定时限串联合计 25.0 个工作日" in page
 
 
 def test_the_home_page_computes_the_statistics_once_in_ten_minutes(client, accepted, monkeypatch):

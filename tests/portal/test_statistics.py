@@ -36,6 +36,7 @@ def test_statistics_worked_by_hand():
     assert (stats.items_decided, stats.items_on_time, stats.on_time_percent) == (3, 2, 66.7)
     assert stats.average_working_days == 7.0  # (4 + 10) / 2
     assert stats.average_serial_working_days == 9.0  # (8 + 10) / 2
+    assert stats.average_legal_serial_working_days == 9.0  # no legal limits given: the same
     assert (stats.papers_separately, stats.papers_submitted, stats.papers_saved) == (15, 9, 6)
 
 
@@ -67,3 +68,24 @@ def test_open_items_past_their_due_date_count_as_late():
     stats = summarise([], items, today=D(2030, 3, 25), calendar=CAL)
     assert (stats.items_on_time, stats.items_counted, stats.on_time_percent) == (1, 2, 50.0)
     assert stats.items_overdue_open == 1
+
+
+def test_the_legal_limits_one_after_another_are_the_laws_allowance():
+    cases = [
+        # promised 3 + 5 working days; the law 10 + 20 calendar days from Mon 4 Mar: 14 Mar,
+        # then Wed 3 Apr, 22 working days after 4 Mar
+        CaseRow(
+            D(2030, 3, 4),
+            D(2030, 3, 4),
+            D(2030, 3, 8),
+            5,
+            3,
+            ((3, W), (5, W)),
+            legal_limits=((10, C), (20, C)),
+        ),
+    ]
+    stats = summarise(cases, [], today=D(2030, 3, 25), calendar=CAL)
+    assert (stats.average_serial_working_days, stats.average_legal_serial_working_days) == (
+        8.0,
+        22.0,
+    )
