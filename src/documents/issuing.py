@@ -6,6 +6,7 @@ Rendering and signing happen inside the transaction, under the number sequence's
 numbers have no gaps; a file written before a failure is deleted again."""
 
 import hashlib
+import logging
 import secrets
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,17 +25,19 @@ from cases.engine import (
     shortfall_names,
     shortfalls_block_document,
 )
-from cases.models import Case, CaseState, JointMeeting, TaskState
+from cases.models import Case, CaseState, JointMeeting, ReviewTask, TaskState
 from lianban import clock
 from lianban.errors import Conflict, DomainError, NotFound, PermissionDenied
 from lianban.validators import clean_text
 
-from . import seal
+from . import seal, verify
 from .models import ApprovalDocument, DocumentSequence, DocumentStatus
 from .permissions import may_issue
 from .render import DocumentData, ItemDecision, render, verification_url
 
 REASON_MAX = 1000
+
+logger = logging.getLogger(__name__)
 
 
 class SealNotConfigured(DomainError):
@@ -55,10 +59,45 @@ def next_number(year: int) -> str:
     return format_number(prefix, year, sequence.last)
 
 
+def _refused_roots(case: Case) -> dict[int, tuple[str, ...]]:
+    """For each cancelled task of a decided case, the refused items that stopped it: a
+    dependant of a refused item is cancelled (cases.review.dispatch_ready), and so are its
+    own dependants, so the refusal is found through the cancelled ones in between."""
+    states = dict(case.tasks.values_list("pk", "state"))
+    names = dict(case.tasks.values_list("pk", "item__name"))
+    needs: dict[int, list[int]] = {}
+    for task_id, pre_id in ReviewTask.prerequisites.through.objects.filter(
+        from_reviewtask__case=case
+    ).values_list("from_reviewtask_id", "to_reviewtask_id"):
+        needs.setdefault(task_id, []).append(pre_id)
+
+    def roots(task_id: int, seen: set[int]) -> list[int]:
+        found = []
+        for pre_id in needs.get(task_id, []):
+            if pre_id in seen:
+                continue
+            seen.add(pre_id)
+            if states.get(pre_id) == TaskState.REFUSED:
+                found.append(pre_id)
+            elif states.get(pre_id) == TaskState.CANCELLED:
+                found += roots(pre_id, seen)
+        return found
+
+    halted = {}
+    for pk, state in states.items():
+        if state == TaskState.CANCELLED and (found := roots(pk, set())):
+            halted[pk] = tuple(names[r] for r in sorted(found))
+    return halted
+
+
 def document_data(case: Case, number: str, issued_on) -> DocumentData:
-    """What the document says, read from the decided case."""
-    tasks = (
-        case.tasks.filter(state__in=[TaskState.APPROVED, TaskState.REFUSED])
+    """What the document says, read from the decided case: every item applied for, decided
+    or stopped because a prerequisite was refused."""
+    halted_by = _refused_roots(case)
+    everything = (
+        case.tasks.filter(
+            Q(state__in=[TaskState.APPROVED, TaskState.REFUSED]) | Q(pk__in=list(halted_by))
+        )
         .select_related("item", "department")
         .order_by("pk")
     )
@@ -71,9 +110,11 @@ def document_data(case: Case, number: str, issued_on) -> DocumentData:
             result_number=task.result_number,
             conditions=task.conditions.strip(),
             reason=task.opinion.strip() if task.state == TaskState.REFUSED else "",
+            halted_by=halted_by.get(task.pk, ()),
         )
-        for task in tasks
+        for task in everything
     )
+    tasks = [task for task in everything if task.pk not in halted_by]
     copy_to = sorted(
         {
             task.department.name
@@ -115,6 +156,21 @@ def _lead_case(case_id, actor) -> Case:
     return case
 
 
+def _check_own_seal(signed: bytes) -> None:
+    """The signed file must pass the public verification before it is registered. A key
+    that is not the certificate's, an expired certificate or one the root did not issue
+    signs without complaint, and the file would then fail every check by its readers."""
+    check = verify.check_signature(signed, seal.load_root())
+    if not check.ok:
+        logger.error("Seal self-check failed: %s", check)
+        raise seal.SealUnavailable(
+            _(
+                "加盖电子印章后的文件未能通过核验，批复文件未出具。请检查印章私钥与证书是否匹配、"
+                "证书是否在有效期内并由根证书签发。"
+            )
+        )
+
+
 def _issue(case: Case, actor, written: list[str]) -> ApprovalDocument:
     now = clock.now()
     today = clock.today()
@@ -132,6 +188,7 @@ def _issue(case: Case, actor, written: list[str]) -> ApprovalDocument:
                 location=settings.SERVICE_CENTRE_NAME,
             )
             signer_name = seal.describe(signer.signing_cert)
+            _check_own_seal(signed)
     except seal.SealUnavailable as exc:
         raise SealNotConfigured(str(exc)) from None
     digest = hashlib.sha256(signed).hexdigest()

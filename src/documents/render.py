@@ -9,6 +9,7 @@ The document is official text in Chinese whatever the reader's language, so its 
 not translated. Every value from the case goes through the template's autoescaping."""
 
 import datetime as dt
+import re
 import threading
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -24,6 +25,38 @@ from .seal import SealPlacement, draw_seal
 
 PX_TO_PT = 0.75  # WeasyPrint lays out in CSS px (1/96 in); PDF user space is in pt (1/72 in)
 CN_DIGITS = "一二三四五六七八九十"
+TITLE_LINE = 20  # characters of the 22 pt title in the 156 mm type area
+# Where a long Chinese name may break: after these words (公司, 项目, a closing bracket…).
+_WORD_END = re.compile(r"(?<=公司|项目|工程|中心|基地|园区)|(?<=[）)、，])")
+# A sentence from the case that already ends; anything else gets a 。 when printed.
+_SENTENCE_END = "。！？；.!?;…）)”」』"
+
+
+def _words(name: str) -> list[str]:
+    return [w for w in _WORD_END.split(name) if w] or [name]
+
+
+def _fill(words: list[str], width: int) -> list[str]:
+    """Words into lines of at most width characters; a longer word is cut into
+    even pieces rather than leaving one character on a line of its own."""
+    pieces = []
+    for word in words:
+        count = -(-len(word) // width)
+        size = -(-len(word) // count)
+        pieces += [word[k : k + size] for k in range(0, len(word), size)]
+    lines = [pieces[0]]
+    for piece in pieces[1:]:
+        if len(lines[-1]) + len(piece) <= width:
+            lines[-1] += piece
+        else:
+            lines.append(piece)
+    return lines
+
+
+def sentence(text: str) -> str:
+    """Text from the case printed as a sentence: with its full stop, whatever was typed."""
+    text = text.strip()
+    return text if not text or text.endswith(tuple(_SENTENCE_END)) else f"{text}。"
 
 
 @dataclass(frozen=True)
@@ -37,10 +70,26 @@ class ItemDecision:
     result_number: str = ""
     conditions: str = ""
     reason: str = ""
+    # Not decided at all: the item was stopped because these prerequisites were refused
+    # (cases.review cancels the dependants of a refused item). The applicant asked for it,
+    # so the document says what became of it.
+    halted_by: tuple[str, ...] = ()
 
     @property
     def licence(self) -> str:
         return self.result_name.strip().strip("《》")
+
+    @property
+    def halted(self) -> bool:
+        return bool(self.halted_by)
+
+    @property
+    def reason_sentence(self) -> str:
+        return sentence(self.reason)
+
+    @property
+    def conditions_sentence(self) -> str:
+        return sentence(self.conditions)
 
 
 @dataclass(frozen=True)
@@ -67,11 +116,20 @@ class DocumentData:
 
     @property
     def title_lines(self) -> list[str]:
-        """A title that does not fit one line (20 characters of 22 pt) breaks after the
-        party's name, so each line keeps its words whole (GB/T 9704 7.3.1)."""
-        if len(self.title) <= 20:
+        """A title that does not fit one line (20 characters of 22 pt) breaks between
+        words, so each line keeps its words whole (GB/T 9704 7.3.1): after the party's
+        name, and inside a long name after 公司, 项目 and the like."""
+        if len(self.title) <= TITLE_LINE:
             return [self.title]
-        return [f"关于{self.party_name}", f"“{self.project}”审批事项的批复"]
+        words = [f"关于{w}" if i == 0 else w for i, w in enumerate(_words(self.party_name))]
+        project = _words(self.project)
+        project[0] = f"“{project[0]}"
+        project[-1] = f"{project[-1]}”"
+        return _fill([*words, *project, "审批事项的批复"], TITLE_LINE)
+
+    @property
+    def decision_sentence(self) -> str:
+        return sentence(self.decision_text)
 
     @property
     def approved(self) -> list[ItemDecision]:
@@ -79,7 +137,15 @@ class DocumentData:
 
     @property
     def refused(self) -> list[ItemDecision]:
-        return [i for i in self.items if not i.approved]
+        return [i for i in self.items if not i.approved and not i.halted]
+
+    @property
+    def halted(self) -> list[ItemDecision]:
+        return [i for i in self.items if i.halted]
+
+    @property
+    def decided(self) -> list[ItemDecision]:
+        return [i for i in self.items if not i.halted]
 
 
 @dataclass(frozen=True)
@@ -122,6 +188,12 @@ def _sections(data: DocumentData) -> list[dict]:
         sections.append({"heading": "准予许可的事项", "items": data.approved})
     if data.refused:
         sections.append({"heading": "不予许可的事项", "items": data.refused})
+    halted: dict[tuple[str, ...], list[ItemDecision]] = {}
+    for item in data.halted:  # one paragraph for the items one refusal stopped
+        halted.setdefault(item.halted_by, []).append(item)
+    if halted:
+        groups = [{"halted_by": k, "items": v} for k, v in halted.items()]
+        sections.append({"heading": "终止办理的事项", "items": groups})
     for i, section in enumerate(sections, start=1):
         section["ordinal"] = cn_ordinal(i)
         section["entries"] = [
@@ -132,7 +204,10 @@ def _sections(data: DocumentData) -> list[dict]:
 
 
 def html(data: DocumentData) -> str:
-    departments = sorted({i.department for i in data.items if i.department})
+    # Those who reviewed alongside the lead; the lead itself is named once, as the lead.
+    departments = sorted(
+        {i.department for i in data.decided if i.department} - {data.lead_department}
+    )
     context = {
         "d": data,
         "title": data.title,
@@ -142,6 +217,7 @@ def html(data: DocumentData) -> str:
             "all": len(data.items),
             "approved": len(data.approved),
             "refused": len(data.refused),
+            "halted": len(data.halted),
         },
         "issued": cn_date(data.issued_on),
         "submitted": cn_date(data.submitted_on),

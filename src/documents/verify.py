@@ -8,6 +8,7 @@ upload may repeat its title and the reason for a revocation."""
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from io import BytesIO
 
@@ -36,6 +37,10 @@ _BRACKETS = str.maketrans(
         "】": "〕",
         "［": "〔",
         "］": "〕",
+        "〘": "〔",
+        "〙": "〕",
+        "{": "〔",
+        "}": "〕",
     }
 )
 
@@ -91,8 +96,15 @@ class Verdict:
 
 
 def normalise_number(number: str) -> str:
-    """People type 〔〕 as [], () or （）; spaces come along when copying."""
-    return re.sub(r"\s+", "", query_text(number, max_length=200).translate(_BRACKETS))[:40]
+    """People type 〔〕 as [], () or （）; spaces come along when copying; phones offer
+    full-width digits and ﹝﹞; other systems print 001号 or leave out 号. Our numbers have
+    none of these (issuing.format_number)."""
+    text = unicodedata.normalize("NFKC", query_text(number, max_length=200))
+    text = re.sub(r"\s+", "", text.translate(_BRACKETS))
+    text = re.sub(r"〕0+(?=\d)", "〕", text)
+    if re.search(r"〕\d+$", text):
+        text += "号"
+    return text[:40]
 
 
 def check_signature(content: bytes, root, *, moment=None) -> SignatureCheck:
@@ -261,6 +273,19 @@ def verify_file(content: bytes) -> Verdict:
         else:
             findings.append(Finding(False, _("登记簿中没有与此文件逐字节一致的批复文件。")))
     findings.append(signature)
+    if document is None and not check.present and not check.error:
+        # Most often a printout saved as PDF, or a scan: the seal's signature does not
+        # survive that. Say what can still be checked.
+        findings.append(
+            Finding(
+                False,
+                _(
+                    "打印、扫描或“另存为 PDF”得到的副本不带电子签章，无法按文件核验。"
+                    "请按副本上的文号查询登记状态，或请持有人提供出具时的原始文件。"
+                ),
+                neutral=True,
+            )
+        )
     if document is not None:
         findings.append(_status_finding(document, with_reason=True))
     elif claimed is not None:

@@ -1,12 +1,16 @@
 """Pages of the approval document: public verification, the case's documents with the lead
 department's issue and revoke buttons, and the download for those who may see the case."""
 
+import re
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -125,12 +129,26 @@ def revoke(request, pk: int):
     return _back(request, reverse("documents:case", args=[document.case_id]))
 
 
+def _download_name(document) -> str:
+    """The number, as the file is cited; a revoked one says so, once saved among others."""
+    if document.is_valid:
+        return document.download_name
+    return _("%(number)s（已撤销）.pdf") % {"number": document.number}
+
+
 @login_required
 def download(request, pk: int):
     document = get_object_or_404(documents_visible_to(request.user), pk=pk)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.download_name,
-        content_type="application/pdf",
+    response = FileResponse(
+        document.file.open("rb"), as_attachment=True, content_type="application/pdf"
     )
+    # Django sends a Chinese name as filename* alone; the plain filename is the fallback
+    # for clients that read only that (RFC 6266 4.3): the number's digits.
+    ascii_name = "approval-{}.pdf".format("-".join(re.findall(r"\d+", document.number)))
+    response["Content-Disposition"] = "attachment; filename=\"{}\"; filename*=utf-8''{}".format(
+        ascii_name, quote(_download_name(document), safe="")
+    )
+    # A party's document, often fetched on a shared computer at the service hall: kept in
+    # no cache, shared or the browser's own.
+    add_never_cache_headers(response)
+    return response
