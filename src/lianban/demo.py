@@ -28,7 +28,8 @@ from directory.validators import uscc_check_char
 from lianban import clock
 from lianban.errors import DomainError
 from workdays.calendar import package_years
-from workdays.models import CalendarOverride, ScheduledYear
+from workdays.models import ScheduledYear
+from workdays.schedule import enter_year
 from workdays.service import current_calendar
 
 REGION = "139999"
@@ -117,21 +118,14 @@ def _say(out, text: str) -> None:
 
 
 def ensure_calendar() -> None:
+    """Enters the provisional year the way an administrator enters a published one."""
     if 2027 in package_years() or ScheduledYear.objects.filter(year=2027).exists():
         return
-    ScheduledYear.objects.create(
-        year=2027, source="示范数据：2027年预估安排（非官方，正式通知发布后请替换）"
-    )
-    CalendarOverride.objects.bulk_create(
-        [
-            CalendarOverride(date=dt.date.fromisoformat(d), is_workday=False, note="预估节假日")
-            for d in PROVISIONAL_2027["holidays"]
-        ]
-        + [
-            CalendarOverride(date=dt.date.fromisoformat(d), is_workday=True, note="预估调休上班")
-            for d in PROVISIONAL_2027["workdays"]
-        ],
-        ignore_conflicts=True,
+    enter_year(
+        2027,
+        [dt.date.fromisoformat(d) for d in PROVISIONAL_2027["holidays"]],
+        [dt.date.fromisoformat(d) for d in PROVISIONAL_2027["workdays"]],
+        source="示范数据：2027年预估安排（非官方，正式通知发布后请替换）",
     )
 
 
