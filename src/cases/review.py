@@ -624,7 +624,9 @@ def record_meeting(
             task.decided_by = actor
             if approve:
                 task.conditions = conditions or task.conditions
-            else:
+            elif not (task.recommendation == "refuse" and task.opinion):
+                # A refusal states its reasons (行政许可法 art. 38): the reviewer's, when the
+                # meeting upholds them (its resolution is kept beside them), else the meeting's.
                 task.opinion = text
             _task_transition(
                 case,

@@ -25,7 +25,7 @@ from cases.engine import (
     shortfall_names,
     shortfalls_block_document,
 )
-from cases.models import Case, CaseState, JointMeeting, ReviewTask, TaskState
+from cases.models import Case, CaseState, JointMeeting, MeetingResolution, ReviewTask, TaskState
 from lianban import clock
 from lianban.errors import Conflict, DomainError, NotFound, PermissionDenied
 from lianban.validators import clean_text
@@ -94,6 +94,12 @@ def document_data(case: Case, number: str, issued_on) -> DocumentData:
     """What the document says, read from the decided case: every item applied for, decided
     or stopped because a prerequisite was refused."""
     halted_by = _refused_roots(case)
+    upheld = {
+        task_id: text.strip()
+        for task_id, text in MeetingResolution.objects.filter(
+            task__case=case, approve=False
+        ).values_list("task_id", "text")
+    }
     everything = (
         case.tasks.filter(
             Q(state__in=[TaskState.APPROVED, TaskState.REFUSED]) | Q(pk__in=list(halted_by))
@@ -110,6 +116,11 @@ def document_data(case: Case, number: str, issued_on) -> DocumentData:
             result_number=task.result_number,
             conditions=task.conditions.strip(),
             reason=task.opinion.strip() if task.state == TaskState.REFUSED else "",
+            resolution=(
+                upheld.get(task.pk, "")
+                if task.state == TaskState.REFUSED and upheld.get(task.pk) != task.opinion.strip()
+                else ""
+            ),
             halted_by=halted_by.get(task.pk, ()),
         )
         for task in everything

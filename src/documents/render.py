@@ -70,6 +70,8 @@ class ItemDecision:
     result_number: str = ""
     conditions: str = ""
     reason: str = ""
+    # A joint meeting's resolution that upheld the reviewer's reasons for a refusal.
+    resolution: str = ""
     # Not decided at all: the item was stopped because these prerequisites were refused
     # (cases.review cancels the dependants of a refused item). The applicant asked for it,
     # so the document says what became of it.
@@ -86,6 +88,10 @@ class ItemDecision:
     @property
     def reason_sentence(self) -> str:
         return sentence(self.reason)
+
+    @property
+    def resolution_sentence(self) -> str:
+        return sentence(self.resolution)
 
     @property
     def conditions_sentence(self) -> str:
