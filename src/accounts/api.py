@@ -1,6 +1,8 @@
 from ninja import Router, Schema
 
-from lianban.schemas import SIGNED_IN
+from lianban.schemas import SIGNED_IN, OneOf
+
+from .models import Role
 
 router = Router(tags=["账户 accounts"])
 
@@ -8,7 +10,7 @@ router = Router(tags=["账户 accounts"])
 class MeOut(Schema):
     username: str
     display_name: str
-    role: str
+    role: OneOf(Role)
     department: str | None
 
 

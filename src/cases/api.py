@@ -21,6 +21,7 @@ from lianban.schemas import (
     Day,
     Id,
     Moment,
+    OneOf,
     PathId,
     Text,
     errors,
@@ -29,7 +30,16 @@ from portal import throttle
 
 from . import engine, intake, review
 from .idempotency import idempotent
-from .models import Authorisation, Case, JointMeeting, ReviewTask
+from .models import (
+    Authorisation,
+    Case,
+    CaseState,
+    Decision,
+    JointMeeting,
+    Light,
+    ReviewTask,
+    TaskState,
+)
 
 router = Router(tags=["办件 cases"])
 # Ids in paths take Django's int converter: a plain {case_id} also matched "authorisations",
@@ -48,8 +58,8 @@ class TaskOut(Schema):
     item_code: str
     item_name: str
     department: str
-    state: str
-    light: str
+    state: OneOf(TaskState)
+    light: OneOf(Light)
     dispatched_on: dt.date | None
     due_date: dt.date | None
     paused_days: int
@@ -61,15 +71,15 @@ class CaseOut(Schema):
     id: int
     number: str
     title: str
-    state: str
+    state: OneOf(CaseState)
     state_display: str
-    light: str
+    light: OneOf(Light)
     lead_department: str
     fast_track: bool
     submitted_at: dt.datetime
     accepted_on: dt.date | None
     due_date: dt.date | None
-    decision: str
+    decision: OneOf(Decision, blank=True)
     tasks: list[TaskOut]
 
 
@@ -77,8 +87,8 @@ class CaseSummary(Schema):
     id: int
     number: str
     title: str
-    state: str
-    light: str
+    state: OneOf(CaseState)
+    light: OneOf(Light)
     due_date: dt.date | None
     fast_track: bool
 
@@ -96,14 +106,22 @@ class EventOut(Schema):
     hash: str
 
 
+class DepartmentProgress(Schema):
+    department: str
+    item: str
+    state: OneOf(TaskState)
+    due_date: dt.date | None
+    light: OneOf(Light)
+
+
 class Progress(Schema):
     number: str
     title: str
-    state: str
+    state: OneOf(CaseState)
     state_display: str
     accepted_on: dt.date | None
     due_date: dt.date | None
-    departments: list[dict]
+    departments: list[DepartmentProgress]
 
 
 def task_out(task: ReviewTask) -> dict:
@@ -244,7 +262,7 @@ def progress(request, number: Text(_l("办件编号"), 32), code: Text(_l("查�
                 "department": t.department.name,
                 "item": t.item.name,
                 "state": t.state,
-                "due_date": t.due_date.isoformat() if t.due_date else None,
+                "due_date": t.due_date,
                 "light": t.light,
             }
             for t in tasks
@@ -311,6 +329,27 @@ def apply(request, data: Form[ApplyIn]):
         channel="api",
     )
     return case_out(Case.objects.select_related("lead_department").get(pk=case.pk))
+
+
+# The list and the application without the trailing slash too. Django's APPEND_SLASH answered
+# /api/cases with an HTML 301, and HTTP clients follow a 301 to a POST with a GET: the
+# application was never made, and the client read the list of cases as its answer.
+router.add_api_operation(
+    "",
+    ["GET"],
+    list_cases,
+    response={200: list[CaseSummary], **LIST},
+    include_in_schema=False,
+    url_name="cases_without_slash",
+)
+router.add_api_operation(
+    "",
+    ["POST"],
+    apply,
+    response={200: CaseOut, **WRITE},
+    include_in_schema=False,
+    url_name="cases_without_slash",
+)
 
 
 class Problem(Schema):
@@ -528,7 +567,7 @@ class ConveneIn(Schema):
 class MeetingOut(Schema):
     id: int
     case: int
-    state: str
+    state: OneOf(JointMeeting.State)
     scheduled_for: dt.datetime
     tasks: list[int]
 

@@ -12,10 +12,10 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from lianban.errors import DomainError
-from lianban.schemas import PUBLIC, READ, WRITE, PathId, Text, errors
+from lianban.schemas import PUBLIC, READ, WRITE, OneOf, PathId, Text, errors
 
 from . import issuing, verify
-from .models import ApprovalDocument
+from .models import ApprovalDocument, DocumentStatus
 from .permissions import documents_visible_to
 from .render import verification_url
 
@@ -28,7 +28,7 @@ class DocumentOut(Schema):
     case_id: int
     case_number: str
     title: str
-    status: str
+    status: OneOf(DocumentStatus)
     sha256: str
     size: int
     signer: str
@@ -55,7 +55,7 @@ class VerdictOut(Schema):
     headline: str
     findings: list[FindingOut]
     number: str | None
-    status: str | None
+    status: OneOf(DocumentStatus, nullable=True)
     successor_number: str | None
 
 

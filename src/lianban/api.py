@@ -1,9 +1,12 @@
 """The JSON API root. Each app contributes one router from its own api.py."""
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils import timezone, translation
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from django.views import defaults
 from ninja import NinjaAPI
@@ -15,6 +18,7 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 from accounts.models import ApiToken
 
 from .errors import DomainError
+from .schemas import IDEMPOTENCY_KEY
 
 
 class TokenAuth(HttpBearer):
@@ -42,7 +46,16 @@ class SessionAuth(NinjaSessionAuth):
     def _get_key(self, request: HttpRequest):
         if self.param_name not in request.COOKIES:
             return None
+        # A token TokenAuth refused (revoked, mistyped) is a 401, not the browser's session:
+        # a system must learn that its token is bad, whoever is logged in on the machine.
+        if "HTTP_AUTHORIZATION" in request.META:
+            return None
         return super()._get_key(request)
+
+    def authenticate(self, request: HttpRequest, key):
+        if key is None:  # see _get_key
+            return None
+        return super().authenticate(request, key)
 
 
 def _unstorable(value) -> bool:
@@ -81,8 +94,45 @@ class LianbanAPI(NinjaAPI):
             path_prefix = self.get_root_path(path_params or {})
         key = (path_prefix, translation.get_language())
         if key not in self.schemas:
-            self.schemas[key] = super().get_openapi_schema(path_prefix=path_prefix)
+            schema = super().get_openapi_schema(path_prefix=path_prefix)
+            _declare_what_every_operation_answers(schema, self._idempotent_operation_ids())
+            self.schemas[key] = schema
         return self.schemas[key]
+
+    def _idempotent_operation_ids(self) -> set[str]:
+        from cases.idempotency import idempotent
+
+        wrapper = idempotent(lambda request: None).__code__  # every wrapper shares it
+        return {
+            self.get_openapi_operation_id(operation)
+            for _prefix, router in self._routers
+            for path_view in router.path_operations.values()
+            for operation in path_view.operations
+            if getattr(operation.view_func, "__code__", None) is wrapper
+        }
+
+
+def _declare_what_every_operation_answers(schema: dict, idempotent: set[str]) -> None:
+    """What the operations' decorators cannot say: any operation may fail with a 500 (in
+    the Error shape, server_error below), and those that take an Idempotency-Key say so."""
+    error = {"$ref": "#/components/schemas/Error"}
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            # Statuses are ints here (JSON makes them text).
+            operation["responses"].setdefault(
+                500,
+                {
+                    "description": "Internal Server Error",
+                    "content": {"application/json": {"schema": error}},
+                },
+            )
+            if operation.get("operationId") in idempotent:
+                operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
+                headers = operation["responses"][200].setdefault("headers", {})
+                headers["Idempotent-Replayed"] = {
+                    "description": "true：这是对同一 Idempotency-Key 第一次应答的重放",
+                    "schema": {"type": "string", "enum": ["true"]},
+                }
 
 
 api = LianbanAPI(
@@ -117,7 +167,13 @@ def validation_error(request, exc: ValidationError):
     message, which says what is wrong."""
     body = {"code": "invalid", "message": _("请求内容不正确，请检查后重试。")}
     first = exc.errors[0] if exc.errors else {}
-    names = [part for part in first.get("loc", ())[1:] if isinstance(part, str)]
+    loc = tuple(first.get("loc", ()))
+    names = [part for part in loc[1:] if isinstance(part, str)]
+    if loc[:1] == ("body",) and len(loc) == 2 and first.get("type") == "missing":
+        # The whole JSON body is missing; loc[1] is the operation's parameter name ("data"),
+        # no field another system could look up in the schema.
+        names = []
+        body["message"] = _("缺少 JSON 格式的请求内容。")
     if names:
         body["field"] = names[-1]
         body["message"] = _("“%(field)s”的值不正确，请检查后重试。") % {"field": names[-1]}
@@ -167,9 +223,51 @@ def http_error(request, exc: HttpError):
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request, exc):
-    return api.create_response(
-        request, {"code": "unauthorized", "message": _("请先登录。")}, status=401
+    """No token and no session, or a token no active user holds. RFC 9110 asks a 401 to
+    name the scheme (WWW-Authenticate); a token that was sent is said to be the fault."""
+    challenge = 'Bearer realm="lianban"'
+    message = _("请先登录。")
+    if "HTTP_AUTHORIZATION" in request.META:
+        challenge += ', error="invalid_token"'
+        message = _("接口令牌无效或已吊销，请检查令牌。")
+    response = api.create_response(
+        request, {"code": "unauthorized", "message": message}, status=401
     )
+    response["WWW-Authenticate"] = challenge
+    return response
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def forbidden(request, exc):
+    """Django's own refusal (the domain's is PermissionDenied in lianban.errors): a 403 in
+    the same shape, not the 500 below."""
+    return api.create_response(
+        request, {"code": "forbidden", "message": _("您没有办理此项操作的权限。")}, status=403
+    )
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc: Exception):
+    """A fault of ours in an operation: the same {code, message} JSON, not Django's HTML
+    500 page. Logged and signalled as Django does for an uncaught exception (the admins' mail,
+    the test client re-raising it); DEBUG keeps Django's technical page."""
+    if settings.DEBUG:
+        raise exc
+    got_request_exception.send(sender=None, request=request)
+    response = api.create_response(
+        request,
+        {"code": "server_error", "message": _("服务器内部错误，请稍后重试。")},
+        status=500,
+    )
+    log_response(
+        "%s: %s",
+        response.reason_phrase,
+        request.path,
+        response=response,
+        request=request,
+        exception=exc,
+    )
+    return response
 
 
 def page_not_found(request, exception):
@@ -185,7 +283,12 @@ def error_response(status: int, code: str, message: str) -> JsonResponse:
     """An API error answered outside django-ninja's handlers (Django's 404, the 405 of
     lianban.middleware.api_method_not_allowed), in the same {code, message} form."""
     body = {"code": code, "message": message}
-    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        body,
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+        content_type="application/json; charset=utf-8",  # as django-ninja's answers
+    )
 
 
 def _mount():

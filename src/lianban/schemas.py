@@ -25,10 +25,34 @@ class Error(Schema):
     code: str = Field(..., description="稳定的错误代码，如 not_found、invalid、wrong_state")
     message: str = Field(..., description="给人看的说明")
     field: str | None = Field(None, description="出错的字段（如有）")
+    # lianban.api.validation_error adds pydantic's own list to a 422.
+    errors: list[dict] | None = Field(None, description="422 时各项校验错误的明细")
 
 
 def errors(*statuses: int) -> dict[int, type[Error]]:
     return dict.fromkeys(statuses, Error)
+
+
+def OneOf(choices, *, blank: bool = False, nullable: bool = False) -> Any:
+    """A text field whose values are a TextChoices' (with "" when blank): the schema lists
+    them as an enum, so another system knows every value it may receive."""
+    values = [*([""] if blank else []), *(str(v) for v in choices.values)]
+    if nullable:
+        return Annotated[str | None, Field(json_schema_extra={"enum": [*values, None]})]
+    return Annotated[str, Field(json_schema_extra={"enum": values})]
+
+
+# The Idempotency-Key header of cases.idempotency, which lianban.api declares on each
+# operation that takes it.
+IDEMPOTENCY_KEY = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 100},
+    "description": "重试同一请求时带上同一个值：只执行一次，重放第一次的应答"
+    "（应答头 Idempotent-Replayed: true）；同一个值用于不同的请求则拒绝"
+    "（idempotency_mismatch）。",
+}
 
 
 # 400: a request Django cannot read (too large, too many fields, a body that is not JSON),
