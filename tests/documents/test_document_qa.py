@@ -168,7 +168,8 @@ def test_download_is_kept_out_of_caches_and_named_in_both_forms(client, applican
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
     disposition = response["Content-Disposition"]
-    response.close()
+    # Read, not closed: closing sends request_finished, which closes the test's connection.
+    b"".join(response.streaming_content)
     assert 'filename="approval-2026-1.pdf"' in disposition
     assert "filename*=utf-8''%E7%A4%BA%E5%AE%A1%E6%89%B9%E3%80%942026%E3%80%951%E5%8F%B7.pdf" in (
         disposition
@@ -176,7 +177,7 @@ def test_download_is_kept_out_of_caches_and_named_in_both_forms(client, applican
 
     issuing.revoke_document(issued.pk, lead, "证照编号有误")
     response = client.get(f"/documents/{issued.pk}/download/")
-    response.close()
+    b"".join(response.streaming_content)
     assert re.search(
         r"filename\*=utf-8''.*%EF%BC%88%E5%B7%B2%E6%92%A4%E9%94%80%EF%BC%89\.pdf",
         (response["Content-Disposition"]),
