@@ -41,8 +41,17 @@ logger = logging.getLogger(__name__)
 
 
 class SealNotConfigured(DomainError):
+    """The county's seal cannot be used. The lead department is told that much; what is wrong
+    (a file path, a passphrase) is the administrator's, and goes to the log (`detail`)."""
+
     code = "seal_unavailable"
     status = 503
+
+    def __init__(self, detail: str):
+        super().__init__(
+            _("电子印章暂不可用，批复文件未出具。原因已记入系统日志，请联系系统管理员。")
+        )
+        self.detail = detail
 
 
 def format_number(prefix: str, year: int, sequence: int) -> str:
@@ -201,6 +210,7 @@ def _issue(case: Case, actor, written: list[str]) -> ApprovalDocument:
             signer_name = seal.describe(signer.signing_cert)
             _check_own_seal(signed)
     except seal.SealUnavailable as exc:
+        logger.error("Seal unavailable, case %s not issued: %s", case.pk, exc)
         raise SealNotConfigured(str(exc)) from None
     digest = hashlib.sha256(signed).hexdigest()
     name = default_storage.save(

@@ -98,3 +98,25 @@ def test_an_unknown_token_gets_401_in_chinese(client):
     response = client.get("/api/accounts/me", **bearer("lb_not-a-real-key"))
     assert response.status_code == 401
     assert response.json()["code"] == "unauthorized"
+
+
+def test_a_tokens_use_is_recorded_once_a_minute_not_on_every_call(client, applicant):
+    import datetime as dt
+
+    import time_machine
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    token, key = ApiToken.issue(applicant, "ERP")
+    start = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        client.get("/api/accounts/me", **bearer(key))
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/api/accounts/me", **bearer(key))
+    assert not any(q["sql"].startswith("UPDATE") for q in queries.captured_queries)
+    token.refresh_from_db()
+    assert token.last_used_at == start
+    with time_machine.travel(start + dt.timedelta(seconds=61), tick=False):
+        client.get("/api/accounts/me", **bearer(key))
+    token.refresh_from_db()
+    assert token.last_used_at == start + dt.timedelta(seconds=61)

@@ -121,8 +121,9 @@ def test_a_seal_key_that_is_not_the_certificates_issues_nothing(
     )
     settings.SEAL_KEY_FILE = str(stranger.seal_key)
 
-    with pytest.raises(issuing.SealNotConfigured, match="未能通过核验"):
+    with pytest.raises(issuing.SealNotConfigured) as refused:
         issuing.issue_document(decided_case.pk, lead)
+    assert "未能通过核验" in refused.value.detail
 
     decided_case.refresh_from_db()
     assert decided_case.state == CaseState.DECIDED

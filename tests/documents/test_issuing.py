@@ -89,8 +89,10 @@ def test_a_failure_after_storing_leaves_no_file_no_row_and_no_number(
 @pytest.mark.django_db
 def test_without_a_seal_key_nothing_is_issued(decided_case, lead, frozen, settings, tmp_path):
     settings.KEYS_DIR = tmp_path / "no-keys"
-    with pytest.raises(issuing.SealNotConfigured, match="lianban keys init"):
+    with pytest.raises(issuing.SealNotConfigured, match="请联系系统管理员") as refused:
         issue_document(decided_case.pk, lead)
+    assert "lianban keys init" in refused.value.detail  # for the administrator, in the log
+    assert str(tmp_path) not in refused.value.message  # no server path shown to a lead
     assert not ApprovalDocument.objects.exists()
     assert Case.objects.get(pk=decided_case.pk).state == CaseState.DECIDED
 
