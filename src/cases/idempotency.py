@@ -13,7 +13,7 @@ import json
 from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
-from ninja.responses import NinjaJSONEncoder
+from ninja.responses import NinjaJSONEncoder, Status
 
 from lianban import clock
 from lianban.errors import DomainError
@@ -58,7 +58,8 @@ def _answer(body, status: int = 200) -> JsonResponse:
 
 
 def idempotent(view):
-    """Wrap a django-ninja operation that returns a JSON-ready dict (status 200)."""
+    """Wrap a django-ninja operation that returns a JSON-ready dict (status 200), or a
+    `Status(code, dict)` (201 for what it creates)."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -74,13 +75,15 @@ def idempotent(view):
             return _replay(existing, fingerprint)
         try:
             with transaction.atomic():
-                body = view(request, *args, **kwargs)
+                body, status = view(request, *args, **kwargs), 200
+                if isinstance(body, Status):
+                    body, status = body.value, body.status_code
                 body = json.loads(json.dumps(body, cls=NinjaJSONEncoder))
                 IdempotencyRecord.objects.create(
                     user=user,
                     key=key,
                     fingerprint=fingerprint,
-                    status=200,
+                    status=status,
                     body=body,
                     created_at=clock.now(),
                 )
@@ -97,6 +100,6 @@ def idempotent(view):
             if existing is None:
                 raise
             return _replay(existing, fingerprint)
-        return _answer(body)
+        return _answer(body, status)
 
     return wrapper

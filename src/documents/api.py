@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _l
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from cases.idempotency import idempotent
 from lianban.errors import DomainError
 from lianban.schemas import PUBLIC, READ, WRITE, OneOf, PathId, Text, errors
 
@@ -128,6 +129,7 @@ def get_document(request, document_id: PathId):
 @router.post(
     "/case/{int:case_id}/issue", response={201: DocumentOut, **WRITE}, summary="出具批复文件"
 )
+@idempotent
 def issue(request, case_id: PathId):
     document = issuing.issue_document(case_id, request.user)
     return Status(201, _out(document))
@@ -136,6 +138,7 @@ def issue(request, case_id: PathId):
 @router.post(
     "/{int:document_id}/revoke", response={200: DocumentOut, **WRITE}, summary="撤销（并重新出具）"
 )
+@idempotent
 def revoke(request, document_id: PathId, body: RevokeIn):
     """Returns the revoked document; its successor_number names the new one when reissued."""
     document = issuing.revoke_document(document_id, request.user, body.reason, body.reissue)

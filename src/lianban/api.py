@@ -135,7 +135,8 @@ def _declare_what_every_operation_answers(schema: dict, idempotent: set[str]) ->
             )
             if operation.get("operationId") in idempotent:
                 operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
-                headers = operation["responses"][200].setdefault("headers", {})
+                success = min(code for code in operation["responses"] if int(code) < 300)
+                headers = operation["responses"][success].setdefault("headers", {})
                 headers["Idempotent-Replayed"] = {
                     "description": "true：这是对同一 Idempotency-Key 第一次应答的重放",
                     "schema": {"type": "string", "enum": ["true"]},

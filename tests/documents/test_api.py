@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import ApiToken
+from documents.models import ApprovalDocument
 
 
 def bearer(user):
@@ -52,6 +53,27 @@ def test_revoke_and_reissue(client, issued, lead):
     assert response.status_code == 200
     assert response.json()["status"] == "revoked"
     assert response.json()["successor_number"] == "示审批〔2026〕2号"
+
+
+@pytest.mark.django_db
+def test_a_retried_issue_answers_as_the_first_and_issues_once(client, decided_case, lead, frozen):
+    auth = {**bearer(lead), "HTTP_IDEMPOTENCY_KEY": "issue-1"}
+    url = f"/api/documents/case/{decided_case.pk}/issue"
+    first, retried = post(client, url, auth), post(client, url, auth)
+    assert (first.status_code, retried.status_code) == (201, 201)
+    assert retried.json() == first.json() and retried["Idempotent-Replayed"] == "true"
+    assert ApprovalDocument.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_retried_revocation_answers_as_the_first_and_reissues_once(client, issued, lead):
+    auth = {**bearer(lead), "HTTP_IDEMPOTENCY_KEY": "revoke-1"}
+    body = {"reason": "许可证编号有误", "reissue": True}
+    first = post(client, f"/api/documents/{issued.pk}/revoke", auth, body)
+    retried = post(client, f"/api/documents/{issued.pk}/revoke", auth, body)
+    assert first.status_code == retried.status_code == 200
+    assert retried.json()["successor_number"] == "示审批〔2026〕2号"
+    assert ApprovalDocument.objects.count() == 2
 
 
 @pytest.mark.django_db

@@ -259,8 +259,11 @@ def test_the_schema_says_which_posts_take_an_idempotency_key(schema):
     assert header_names("/api/cases/tasks/{task_id}/approve") == {"Idempotency-Key"}
     accept_ok = schema["paths"]["/api/cases/{case_id}/accept"]["post"]["responses"]["200"]
     assert "Idempotent-Replayed" in accept_ok["headers"]
-    # Issuing and revoking a document do not record a key (their repeat is a 409).
-    assert header_names("/api/documents/case/{case_id}/issue") == set()
+    # Issuing a document answers 201: a retry with the key gets that answer back.
+    assert header_names("/api/documents/case/{case_id}/issue") == {"Idempotency-Key"}
+    issue_ok = schema["paths"]["/api/documents/case/{case_id}/issue"]["post"]["responses"]["201"]
+    assert "Idempotent-Replayed" in issue_ok["headers"]
+    assert header_names("/api/documents/{document_id}/revoke") == {"Idempotency-Key"}
 
 
 def test_every_operation_declares_the_shape_of_a_server_error(schema):
