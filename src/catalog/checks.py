@@ -5,6 +5,7 @@ in, a Catalog and a list of Problems out.
 What is an error (the file is refused) and what is only a warning is decided here; the
 messages say what is wrong and how to put it right."""
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -103,6 +104,7 @@ def check(book: Workbook, calendar: WorkCalendar) -> Checked:
     checked = Checked(Catalog(), list(book.problems))
     _Reader(book, checked).read()
     _cross_checks(book, checked, DayTable.of(calendar))
+    _quiet_refused_cells(book, checked)
     # in the order a clerk goes through the file: sheet by sheet, row by row, left to right
     sheets = {book.sheet(spec.key).title: i for i, spec in enumerate(SHEETS)}
     checked.problems.sort(
@@ -113,6 +115,22 @@ def check(book: Workbook, calendar: WorkCalendar) -> Checked:
         )
     )
     return checked
+
+
+def _quiet_refused_cells(book: Workbook, checked: Checked) -> None:
+    """A cell refused when read (a formula, a merged cell) has said what is wrong with it;
+    "please fill in" or "not a count" on top would send the clerk after the wrong thing."""
+    refused = {
+        (sheet.title, row, sheet.columns[key][0])
+        for sheet in book.sheets.values()
+        for row, key in sheet.refused
+        if key in sheet.columns
+    }
+    if refused:
+        own = {id(p) for p in book.problems}
+        checked.problems = [
+            p for p in checked.problems if id(p) in own or (p.sheet, p.row, p.column) not in refused
+        ]
 
 
 class _Reader:
@@ -148,13 +166,26 @@ class _Reader:
         by_name = self.dept_by_name.get(re.sub(r"\s+", "", text))
         if by_name:
             return by_name
-        self.add(
-            sheet,
-            row.number,
-            key,
-            _("未知部门“%(name)s”：请先在“部门”表中登记该部门。") % {"name": text},
-        )
+        guess = self.department_guess(text)
+        if guess is not None:
+            message = _(
+                "未知部门“%(name)s”，是否应为“%(guess)s”（%(code)s）？"
+                "如确是新部门，请先在“部门”表中登记。"
+            ) % {"name": text, "guess": guess.name, "code": guess.code}
+        else:
+            message = _("未知部门“%(name)s”：请先在“部门”表中登记该部门。") % {"name": text}
+        self.add(sheet, row.number, key, message)
         return ""
+
+    def department_guess(self, text: str) -> DepartmentRecord | None:
+        """The department a mistyped name or code most likely meant (城市管里局 for 城市管理局)."""
+        wanted = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+        spellings = {}
+        for record in self.catalog.departments.values():
+            spellings[re.sub(r"\s+", "", record.name)] = record
+            spellings[record.code] = record
+        close = difflib.get_close_matches(wanted, list(spellings), n=1, cutoff=0.6)
+        return spellings[close[0]] if close else None
 
     def read_departments(self, sheet: Sheet) -> None:
         for row in sheet.rows:
@@ -383,35 +414,42 @@ class _Reader:
 
 
 def _cross_checks(book: Workbook, checked: Checked, table: DayTable) -> None:
-    catalog, problems = checked.catalog, checked.problems
-    items_sheet, types_sheet = book.sheet("items"), book.sheet("project_types")
+    sheets = {key: book.sheet(key) for key in ("items", "project_types")}
+    for key, record, column, message in catalog_problems(
+        checked.catalog, table, checked.unparsed_limits
+    ):
+        row = record.row if isinstance(record, ItemRecord) else record.rows[0]
+        checked.problems.append(sheets[key].problem(row, column, message))
+
+
+def catalog_problems(catalog: Catalog, table: DayTable, unparsed=frozenset()):
+    """What is wrong between the rows of a catalog, wherever it comes from (a workbook, or
+    the database with an edit made in the admin, admin.py): yields (sheet key, the item or
+    stage record, column key, message)."""
     items = catalog.items
 
-    def add(sheet, row, key, message, level=ERROR):
-        problems.append(sheet.problem(row, key, message, level))
-
     def code_unparsed(item):
-        return item.code in checked.unparsed_limits
+        return item.code in unparsed
 
     for item in items.values():
         for code in item.prerequisites:
             if code not in items:
-                add(
-                    items_sheet,
-                    item.row,
+                yield (
+                    "items",
+                    item,
                     "prerequisites",
                     _("未知前置事项编码“%(code)s”：“事项”表中没有该事项。") % {"code": code},
                 )
         message = None if code_unparsed(item) else _limit_problem(item, table)
         if message:
-            add(items_sheet, item.row, "promised_limit", message)
+            yield ("items", item, "promised_limit", message)
 
     graph = {code: item.prerequisites for code, item in items.items()}
     for cycle in cycles(graph):
         names = " → ".join(cycle)
-        add(
-            items_sheet,
-            items[cycle[0]].row,
+        yield (
+            "items",
+            items[cycle[0]],
             "prerequisites",
             _(
                 "前置事项形成循环：%(cycle)s（箭头指向前置事项）。循环中的事项谁也无法先办，请删去其中一个前置关系。"
@@ -425,9 +463,9 @@ def _cross_checks(book: Workbook, checked: Checked, table: DayTable) -> None:
         if not result:
             continue
         if result in issuer:
-            add(
-                items_sheet,
-                item.row,
+            yield (
+                "items",
+                item,
                 "result_name",
                 _(
                     "办理结果“%(result)s”与事项“%(code)s”相同：同一证照只能由一个事项出具，否则无法判断材料由谁出具。"
@@ -443,9 +481,9 @@ def _cross_checks(book: Workbook, checked: Checked, table: DayTable) -> None:
             if source is None:
                 continue
             if source == item.code:
-                add(
-                    items_sheet,
-                    item.row,
+                yield (
+                    "items",
+                    item,
                     "materials",
                     _("材料“%(name)s”是本事项自己的办理结果，不能作为申请材料。")
                     % {"name": material},
@@ -454,9 +492,9 @@ def _cross_checks(book: Workbook, checked: Checked, table: DayTable) -> None:
             if needed is None:
                 needed = set(closure(graph, item.prerequisites))
             if source not in needed:
-                add(
-                    items_sheet,
-                    item.row,
+                yield (
+                    "items",
+                    item,
                     "materials",
                     _(
                         "材料“%(name)s”由事项“%(code)s %(item)s”出具，但该事项不是本事项的前置事项："
@@ -471,9 +509,9 @@ def _cross_checks(book: Workbook, checked: Checked, table: DayTable) -> None:
                 continue
             departments = {items[c].department for c in stage.items if c in items}
             if stage.items and stage.lead_department not in departments:
-                add(
-                    types_sheet,
-                    stage.rows[0],
+                yield (
+                    "project_types",
+                    stage,
                     "lead_department",
                     _("“%(type)s”的“%(stage)s”阶段由“%(lead)s”牵头，但该部门在本阶段没有事项。")
                     % {

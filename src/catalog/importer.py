@@ -9,6 +9,7 @@ missing from the file are left alone (they have staff and other business)."""
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from directory.models import Department
@@ -251,3 +252,38 @@ def _stages_differ(project: ProjectType, record) -> bool:
     ]
     then = [(s.order, s.name, s.lead_department, sorted(s.items)) for s in record.stages]
     return now != then
+
+
+def record_version(item: ApprovalItem) -> bool:
+    """After an edit made outside a workbook (the admin): the item gets the next version
+    number and an ItemVersion of what it now says, just as a re-import would give it, so
+    the history and the cases' item_version mean the same whichever way the clerk worked.
+    Nothing happens when nothing an ItemVersion keeps has changed."""
+    with transaction.atomic():
+        row = ApprovalItem.objects.select_for_update().select_related("department").get(pk=item.pk)
+        data = snapshot(_current_records({row.code: row})[row.code])
+        latest = row.versions.order_by("-version").first()
+        if latest is not None and latest.data == data:
+            return False
+        if latest is not None:
+            row.version = max(row.version, latest.version + 1)
+            row.save(update_fields=["version"])
+        ItemVersion.objects.create(item=row, version=row.version, data=data)
+    item.version = row.version
+    return True
+
+
+def refresh_issuers() -> None:
+    """Who issues each paper (免提交), from the active items' results, as _links sets it on
+    an import; for edits made in the admin."""
+    issuers = {}
+    for item in ApprovalItem.objects.filter(is_active=True).exclude(result_name=""):
+        issuers.setdefault(normalise_name(item.result_name), item)
+    with transaction.atomic():
+        for material in Material.objects.select_for_update().filter(
+            Q(name__in=issuers) | Q(issued_by__isnull=False)
+        ):
+            issuer = issuers.get(material.name)
+            if material.issued_by_id != (issuer.pk if issuer else None):
+                material.issued_by = issuer
+                material.save(update_fields=["issued_by"])

@@ -106,6 +106,21 @@ def load_catalog(*, include_inactive: bool = False) -> Catalog:
     return catalog
 
 
+def workbook_choices() -> dict[tuple[str, str], list[str]]:
+    """The drop-down lists of an exported workbook, in the words workbook_tables writes."""
+    with translation.override(None):
+        kinds = [str(label) for _value, label in ItemKind.choices]
+        handlings = [str(label) for _value, label in Handling.choices]
+    yes_no = ["是", "否"]
+    return {
+        ("items", "kind"): kinds,
+        ("items", "handling"): handlings,
+        ("items", "notice_commitment"): yes_no,
+        ("items", "needs_joint_meeting"): yes_no,
+        ("items", "is_annual_inspection"): yes_no,
+    }
+
+
 def workbook_tables(catalog: Catalog) -> dict[str, list[dict[str, str]]]:
     """The rows of the three sheets, written the way counties write them (in Chinese
     whatever the language of the request, since the file is read back in Chinese)."""

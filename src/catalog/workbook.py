@@ -131,7 +131,13 @@ class Problem:
             cell = _("%(letter)s列“%(header)s”") % {"letter": self.column, "header": self.header}
             place = f"{place} {cell}" if place else cell
         prefix = "" if self.level == ERROR else _("（提醒）")
-        return f"{prefix}{place}：{self.message}" if place else f"{prefix}{self.message}"
+        if not place:
+            return f"{prefix}{self.message}"
+        # the colon is the reader's: full-width in Chinese, ": " in English
+        return prefix + _("%(place)s：%(message)s") % {
+            "place": place.strip(),
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -146,6 +152,9 @@ class Sheet:
     title: str
     columns: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (letter, header)
     rows: list[Row] = field(default_factory=list)
+    # cells already refused when read (a formula, a merged cell): (row, key). What the checks
+    # would say of their content on top is noise, and check() leaves it out.
+    refused: set[tuple[int, str]] = field(default_factory=set)
 
     def problem(self, row: int | None, key: str | None, message: str, level=ERROR) -> Problem:
         letter, header = self.columns.get(key, ("", "")) if key else ("", "")
@@ -219,7 +228,8 @@ def read(path) -> Workbook:
     book = Workbook()
     if path.is_dir():
         tables = _read_csv_dir(path, book)
-    elif path.suffix.lower() == ".xlsx" and path.is_file():
+    elif path.is_file() and (path.suffix.lower() == ".xlsx" or _magic(path) == _ZIP_MAGIC):
+        # an .xlsx renamed .xls or .et (WPS does it) is read for what it is
         tables = _read_xlsx(path, book)
         if tables is None:
             return book
@@ -227,15 +237,10 @@ def read(path) -> Workbook:
         book.problems.append(Problem(_("找不到文件“%(path)s”。") % {"path": path}))
         return book
     else:
-        book.problems.append(
-            Problem(
-                _("无法读取“%(path)s”：请提供 .xlsx 工作簿，或存放 CSV 文件的目录。")
-                % {"path": path}
-            )
-        )
+        book.problems.append(Problem(_unreadable(path)))
         return book
-    for title, key, raw_rows in tables:
-        book.sheets[key] = _sheet(title, key, raw_rows, book.problems)
+    for title, key, raw_rows, merged in tables:
+        book.sheets[key] = _sheet(title, key, raw_rows, book.problems, merged)
     for spec in SHEETS:
         if spec.key not in book.sheets:
             book.problems.append(
@@ -245,6 +250,33 @@ def read(path) -> Workbook:
                 )
             )
     return book
+
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the binary .xls of Excel 97-2003, and WPS's .et
+
+
+def _magic(path: Path) -> bytes:
+    try:
+        with path.open("rb") as f:
+            return f.read(4)
+    except OSError:
+        return b""
+
+
+def _unreadable(path: Path) -> str:
+    """What to do with a file we cannot read, said for the file the clerk gave."""
+    if _magic(path) == _OLE_MAGIC or path.suffix.lower() in (".xls", ".et", ".ett", ".wps"):
+        return _(
+            "“%(path)s”是旧版 Excel（.xls）或 WPS 表格（.et）格式，无法读取；"
+            "请在 Excel 或 WPS 中“另存为”Excel 工作簿（*.xlsx）后重试。"
+        ) % {"path": path.name}
+    if path.suffix.lower() == ".csv":
+        return _(
+            "“%(path)s”是单个 CSV 文件；请提供存放“部门.csv”“事项.csv”“项目类型.csv”的目录，"
+            "或一个 .xlsx 工作簿。"
+        ) % {"path": path.name}
+    return _("无法读取“%(path)s”：请提供 .xlsx 工作簿，或存放 CSV 文件的目录。") % {"path": path}
 
 
 def _read_xlsx(path: Path, book: Workbook) -> list | None:
@@ -263,7 +295,8 @@ def _read_xlsx(path: Path, book: Workbook) -> list | None:
                     )
                 )
                 return None
-            if _crowded_sheet(package):
+            crowded, merges = _scan_sheets(package)
+            if crowded:
                 book.problems.append(_too_many_rows(""))
                 return None
     except (BadZipFile, OSError, ValueError, EOFError, zlib.error, ParseError):
@@ -271,24 +304,27 @@ def _read_xlsx(path: Path, book: Workbook) -> list | None:
         return None
     tables = []
     try:
-        wb = load_workbook(path, read_only=True, data_only=False)
-        try:
-            for ws in wb.worksheets:
-                key = _SHEET_NAMES.get(_canonical(ws.title))
-                if key is None:
-                    book.problems.append(
-                        Problem(_("未识别的工作表，已忽略。"), sheet=ws.title, level=WARNING)
-                    )
-                    continue
-                rows = []
-                for row in ws.iter_rows(values_only=True):
-                    if len(rows) > MAX_ROWS:  # the header and MAX_ROWS rows are allowed
-                        book.problems.append(_too_many_rows(ws.title))
-                        return None
-                    rows.append([cell_text(v) for v in row])
-                tables.append((ws.title, key, rows))
-        finally:
-            wb.close()
+        # a file object, since openpyxl refuses a name not ending in .xlsx
+        with path.open("rb") as handle:
+            wb = load_workbook(handle, read_only=True, data_only=False)
+            try:
+                for ws in wb.worksheets:
+                    key = _SHEET_NAMES.get(_canonical(ws.title))
+                    if key is None:
+                        book.problems.append(
+                            Problem(_("未识别的工作表，已忽略。"), sheet=ws.title, level=WARNING)
+                        )
+                        continue
+                    rows = []
+                    for row in ws.iter_rows(values_only=True):
+                        if len(rows) > MAX_ROWS:  # the header and MAX_ROWS rows are allowed
+                            book.problems.append(_too_many_rows(ws.title))
+                            return None
+                        rows.append([cell_text(v) for v in row])
+                    part = str(getattr(ws, "_worksheet_path", "")).lstrip("/")
+                    tables.append((ws.title, key, rows, merges.get(part, [])))
+            finally:
+                wb.close()
     except (
         InvalidFileException,
         BadZipFile,
@@ -305,9 +341,11 @@ def _read_xlsx(path: Path, book: Workbook) -> list | None:
     return tables
 
 
-def _crowded_sheet(package: ZipFile) -> bool:
+def _scan_sheets(package: ZipFile) -> tuple[bool, dict[str, list[str]]]:
     """Whether a worksheet has more than MAX_ROWS rows, counted by streaming its
-    XML up to the limit (openpyxl would parse a sheet whole to learn its size)."""
+    XML up to the limit (openpyxl would parse a sheet whole to learn its size); and each
+    worksheet part's merged ranges ("D12:D13"), which openpyxl's read-only mode does not give."""
+    merges: dict[str, list[str]] = {}
     for name in package.namelist():
         if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
             continue
@@ -319,8 +357,11 @@ def _crowded_sheet(package: ZipFile) -> bool:
                     rows += 1
                     element.clear()
                     if rows > MAX_ROWS + 1:  # the header and MAX_ROWS rows are allowed
-                        return True
-    return False
+                        return True, merges
+                elif element.tag.endswith("}mergeCell") or element.tag == "mergeCell":
+                    if len(merges.setdefault(name, [])) < MAX_ROWS:
+                        merges[name].append(element.get("ref", ""))
+    return False, merges
 
 
 def _broken(path: Path) -> str:
@@ -385,11 +426,11 @@ def _read_csv_dir(path: Path, book: Workbook) -> list:
         if len(rows) > MAX_ROWS + 1:
             book.problems.append(_too_many_rows(file.name))
             continue
-        tables.append((file.stem, key, rows))
+        tables.append((file.stem, key, rows, []))
     return tables
 
 
-def _sheet(title: str, key: str, raw_rows: list[list[str]], problems: list) -> Sheet:
+def _sheet(title: str, key: str, raw_rows: list[list[str]], problems: list, merged=()) -> Sheet:
     sheet = Sheet(key, title)
     if not raw_rows:
         problems.append(sheet.problem(1, None, _("工作表是空的，缺少表头行。")))
@@ -433,6 +474,7 @@ def _sheet(title: str, key: str, raw_rows: list[list[str]], problems: list) -> S
                 )
                 text = _CONTROL.sub("", text)
             if text.startswith("="):
+                sheet.refused.add((number, field_key))
                 problems.append(
                     sheet.problem(
                         number,
@@ -445,16 +487,45 @@ def _sheet(title: str, key: str, raw_rows: list[list[str]], problems: list) -> S
             cells[field_key] = unescape_cell(text)
         if any(cells.values()):
             sheet.rows.append(Row(number, cells))
+    _merged_cells(sheet, positions, merged, problems)
     return sheet
 
 
-def write(path, tables: dict[str, list[dict[str, str]]]) -> Path:
+def _merged_cells(sheet: Sheet, positions: dict[str, int], merged, problems: list) -> None:
+    """A merged cell shows its text on every row it spans, but only its first cell holds it:
+    the rows below would read as blank. Clerks merge a department down its items; each
+    merge is one problem, said once at its first cell, and the blanks it hides say nothing."""
+    from openpyxl.utils.cell import range_boundaries
+
+    for ref in merged:
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(ref)
+        except (ValueError, TypeError):
+            continue
+        keys = [k for k, i in positions.items() if min_col <= i + 1 <= max_col]
+        if not keys or None in (min_row, max_row):
+            continue
+        keys.sort(key=positions.get)
+        problems.append(
+            sheet.problem(
+                min_row,
+                keys[0],
+                _("%(range)s 是合并单元格：请取消合并，并把内容填入每一个单元格。")
+                % {"range": ref},
+            )
+        )
+        for number in range(max(min_row, 2), min(max_row, MAX_ROWS + 1) + 1):
+            sheet.refused.update((number, k) for k in keys)
+
+
+def write(path, tables: dict[str, list[dict[str, str]]], choices: dict | None = None) -> Path:
     """`tables` maps a sheet key to its rows (dicts keyed by our column names). A path ending
     in .xlsx gets a workbook; any other path a directory of CSV files (UTF-8 with BOM, so
-    Excel opens them right). Headers are the Chinese ones."""
+    Excel opens them right). Headers are the Chinese ones. `choices` maps (sheet key, column
+    key) to the values a workbook offers in a drop-down list (store.workbook_choices)."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        _write_xlsx(path, tables)
+        _write_xlsx(path, tables, choices or {})
     else:
         path.mkdir(parents=True, exist_ok=True)
         for spec in SHEETS:
@@ -471,20 +542,94 @@ def _matrix(spec: SheetSpec, rows: list[dict[str, str]]) -> list[list[str]]:
     return [header, *body]
 
 
-def _write_xlsx(path: Path, tables: dict) -> None:
+# Columns a spreadsheet should hold as numbers (else Excel and WPS flag "number stored as text").
+_NUMBERS = {("items", "visits"), ("project_types", "stage_order")}
+# Columns that take a department code from the 部门 sheet (a unique name is read too).
+_DEPARTMENT_COLUMNS = {("items", "department"), ("project_types", "lead_department")}
+_MAX_WIDTH = 60
+
+
+def _hints() -> dict[tuple[str, str], str]:
+    """What a clerk sees on selecting a cell of the column (the file needs no manual)."""
+    limit = _("填写如“20个工作日”“30个自然日”或“即办”；只写“日”或“天”按自然日计。")
+    codes = _("填写事项编码，多个用“、”分隔；没有则留空。")
+    return {
+        ("departments", "region_code"): _("6位行政区划代码，如 139999。"),
+        ("items", "code"): _("每个事项一个编码，不可重复；删去一行即停用该事项。"),
+        ("items", "department"): _("填写“部门”表中的部门编码（或部门全称）。"),
+        ("items", "legal_limit"): limit,
+        ("items", "promised_limit"): limit + _("不得超过法定时限。"),
+        ("items", "prerequisites"): codes,
+        ("items", "materials"): _("多份材料用“；”或“、”分隔；名称相同即为同一份材料。"),
+        ("items", "visits"): _("申请人需到现场的次数，填写0、1、2等整数。"),
+        ("project_types", "stage_order"): _("填写1、2、3等正整数。"),
+        ("project_types", "lead_department"): _("填写“部门”表中的部门编码（或部门全称）。"),
+        ("project_types", "items"): codes,
+    }
+
+
+def _display_width(text: str) -> int:
+    """Columns a text takes on screen: a Chinese character is two."""
+    line = max(text.splitlines() or [""], key=len)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def _write_xlsx(path: Path, tables: dict, choices: dict) -> None:
     from openpyxl import Workbook as XlsxWorkbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
 
+    hints = _hints()
+    last = MAX_ROWS + 1
+    departments = len(tables.get("departments", [])) + 1 + 50  # room for new departments
     wb = XlsxWorkbook()
     wb.remove(wb.active)
     for spec in SHEETS:
         ws = wb.create_sheet(spec.zh)
-        for row in _matrix(spec, tables.get(spec.key, [])):
-            ws.append(row)
+        matrix = _matrix(spec, tables.get(spec.key, []))
+        ws.append(matrix[0])
+        for row in matrix[1:]:
+            ws.append(
+                [
+                    int(text) if (spec.key, col.key) in _NUMBERS and text.isdigit() else text
+                    for col, text in zip(spec.columns, row, strict=True)
+                ]
+            )
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for i, col in enumerate(spec.columns):
-            ws.column_dimensions[column_letter(i)].width = 12 if len(col.zh) <= 4 else 16
+            letter = column_letter(i)
+            widest = max(_display_width(row[i]) for row in matrix)
+            ws.column_dimensions[letter].width = min(max(widest + 2, 8), _MAX_WIDTH)
+            cells = f"{letter}2:{letter}{last}"
+            values = choices.get((spec.key, col.key))
+            if values:
+                allowed = "、".join(values)
+                rule = DataValidation(type="list", formula1=f'"{",".join(values)}"')
+                rule.error = _("请从下拉列表中选择：%(allowed)s。") % {"allowed": allowed}
+            elif (spec.key, col.key) in _DEPARTMENT_COLUMNS:
+                # a drop-down of the codes, but a department's full name may be typed too
+                rule = DataValidation(
+                    type="list", formula1=f"'{SPECS['departments'].zh}'!$A$2:$A${departments}"
+                )
+                rule.showErrorMessage = False
+            elif (spec.key, col.key) in _NUMBERS:
+                minimum = 1 if col.key == "stage_order" else 0
+                rule = DataValidation(type="whole", operator="between", formula1=str(minimum))
+                rule.formula2 = "99"
+                rule.error = hints[(spec.key, col.key)]
+            elif (spec.key, col.key) in hints:
+                rule = DataValidation()  # any value: only the hint
+            else:
+                continue
+            rule.showErrorMessage = bool(rule.error)
+            rule.allow_blank = True
+            if (spec.key, col.key) in hints:
+                rule.prompt = hints[(spec.key, col.key)]
+                rule.showInputMessage = True
+            ws.add_data_validation(rule)
+            rule.add(cells)
         ws.freeze_panes = "A2"
+        ws.auto_filter.ref = f"A1:{column_letter(len(spec.columns) - 1)}{max(len(matrix), 2)}"
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

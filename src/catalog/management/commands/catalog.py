@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from catalog import workbook
 from catalog.checks import check
 from catalog.importer import import_catalog
-from catalog.store import load_catalog, workbook_tables
+from catalog.store import load_catalog, workbook_choices, workbook_tables
 from workdays.calendar import WorkCalendar
 
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, file: str, **options):
         if action == "export":
-            path = workbook.write(file, workbook_tables(load_catalog()))
+            path = workbook.write(file, workbook_tables(load_catalog()), workbook_choices())
             self.stdout.write(_("已导出到 %(path)s。") % {"path": path})
             return
         checked = check(workbook.read(file), checks_calendar())
