@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -221,6 +222,34 @@ def _item_snapshot(item: ApprovalItem) -> dict:
         "legal_unit": item.legal_unit,
         "needs_joint_meeting": item.needs_joint_meeting,
     }
+
+
+def take_current_limits(case: Case) -> list[int]:
+    """At acceptance: a case keeps the limits that held when it was accepted (the catalog
+    issue), so an item re-imported between submission and acceptance is copied afresh.
+    One query when nothing changed; returns the ids of the tasks that took a new version."""
+    changed = list(
+        case.tasks.filter(state=TaskState.WAITING)
+        .exclude(item_version=F("item__version"))
+        .select_related("item")
+    )
+    for task in changed:
+        snap = _item_snapshot(task.item)
+        task.item_version = snap["version"]
+        task.limit_days, task.limit_unit = snap["promised_limit"], snap["promised_unit"]
+        task.legal_limit_days, task.legal_limit_unit = snap["legal_limit"], snap["legal_unit"]
+        task.needs_meeting = snap["needs_joint_meeting"]
+        task.save(
+            update_fields=[
+                "item_version",
+                "limit_days",
+                "limit_unit",
+                "legal_limit_days",
+                "legal_limit_unit",
+                "needs_meeting",
+            ]
+        )
+    return [task.pk for task in changed]
 
 
 def task_due(start: dt.date, task: ReviewTask, *, fast_track: bool) -> dt.date:

@@ -32,6 +32,7 @@ from .engine import (
     outstanding_shortfalls,
     refresh_case_due,
     required_materials,
+    take_current_limits,
 )
 from .events import append_event
 from .models import Case, CaseState, Notice, Shortfall
@@ -197,6 +198,9 @@ def accept_by_default(case_id: int) -> bool:
 
 
 def _start_clocks(case: Case, actor, today: dt.date, *, kind: str, payload: dict) -> None:
+    updated = take_current_limits(case)
+    if updated:
+        payload = {**payload, "items_updated": updated}
     case.accepted_at = clock.now()
     case.accepted_on = today
     _set_state(

@@ -304,3 +304,29 @@ def test_an_english_applicant_is_told_the_decision_in_english(
     engine.decide(accepted.pk, lead, "准予")
     decided = [m for m in told(applicant, accepted) if "decision" in m]
     assert decided and "Approved" in decided[0] and "准予" not in decided[0]
+
+
+# ---- the limits that hold at acceptance -------------------------------------------------
+
+
+def test_an_item_changed_between_submission_and_acceptance_is_accepted_at_its_new_limit(
+    travel, catalog, applicant, clerk, all_papers
+):
+    travel(2026, 3, 2)
+    case = engine.apply(
+        applicant, title="厂房", project_type=catalog["project"], files=all_papers()
+    )
+    a = catalog["A"]
+    a.promised_limit, a.version = 15, a.version + 1  # the county shortened its promise
+    a.save(update_fields=["promised_limit", "version"])
+    assert task(case, "A").limit_days == 20  # what the application was made under
+    intake.accept(case.pk, clerk)
+    accepted_a = task(case, "A")
+    assert (accepted_a.limit_days, accepted_a.item_version) == (15, a.version)
+    assert accepted_a.due_date == D(2026, 3, 23)  # 15 working days after 03-02
+    event = case.events.get(kind="accepted")
+    assert event.payload["items_updated"] == [accepted_a.pk]
+
+
+def test_an_item_unchanged_since_submission_keeps_its_copy(accepted):
+    assert "items_updated" not in accepted.events.get(kind="accepted").payload
