@@ -20,7 +20,10 @@ def send_notification_mail(notification_id: int) -> bool:
             message=note.message,
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[note.user.email],
-            fail_silently=True,
+            # A mail server that refuses or cannot be reached fails the job, which the
+            # worker records and `lianban jobs retry` runs again; silenced, the mail was
+            # lost and the job still counted as done.
+            fail_silently=False,
         )
     return True
 

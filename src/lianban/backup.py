@@ -15,6 +15,7 @@ rows and writes the files in one transaction; if anything fails, the database is
 and the files it wrote are removed (files it replaced are put back). `lianban backup` and
 `lianban restore` are the commands; RELIABILITY.md shows them at work."""
 
+import contextlib
 import datetime as dt
 import hashlib
 import importlib
@@ -38,6 +39,8 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations import RunPython, RunSQL
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.translation import gettext as _
 
@@ -168,7 +171,7 @@ def create(path: Path, *, include_keys: bool = False) -> BackupSummary:
     with tempfile.TemporaryDirectory(prefix=".lianban-backup-", dir=path.parent) as work:
         data = Path(work) / DATA
         snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
-        with transaction.atomic():
+        with _reading_transaction():
             if snapshot:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -219,6 +222,26 @@ def create(path: Path, *, include_keys: bool = False) -> BackupSummary:
         keys=sum(m["name"].startswith("keys/") for m in members),
         size=path.stat().st_size,
     )
+
+
+@contextlib.contextmanager
+def _reading_transaction():
+    """The transaction the rows are read in. On SQLite the settings begin every transaction
+    IMMEDIATE (taking the write lock), which for a backup of a county's rows meant a minute
+    in which the server answered 500 "database is locked" and worker jobs failed. A DEFERRED
+    one only reads: WAL gives it a snapshot at its first read and writers go on meanwhile."""
+    sqlite = connection.vendor == "sqlite" and not connection.in_atomic_block
+    if not sqlite:
+        with transaction.atomic():
+            yield
+        return
+    connection.ensure_connection()  # the mode is set again whenever a connection opens
+    mode, connection.transaction_mode = connection.transaction_mode, "DEFERRED"
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        connection.transaction_mode = mode
 
 
 class _Counter:
@@ -331,6 +354,7 @@ class RestoreSummary:
     created_at: str
     newer_migrations: list[str]
     checks: list[CheckResult]
+    requeued_jobs: int = 0
 
     @property
     def ok(self) -> bool:
@@ -373,7 +397,37 @@ def _check_migrations(manifest: dict) -> list[str]:
             _("备份来自更新的版本，本系统缺少这些迁移：%(names)s。请先升级并执行 migrate。")
             % {"names": "、".join(f"{a}.{n}" for a, n in missing[:10])}
         )
-    return [f"{a}.{n}" for a, n in sorted(ours - theirs)]
+    newer = sorted(ours - theirs)
+    # loaddata puts old rows into the current tables, but what a data migration would have
+    # done to them (cases.0004 settling decided items' lights) never happens: the restore
+    # goes through the backup's schema instead, then migrates forward.
+    graph = MigrationLoader(connection, ignore_no_migrations=True).graph
+    changing = sorted(
+        {
+            app
+            for app, name in newer
+            if (app, name) in graph.nodes
+            and any(
+                isinstance(op, RunPython | RunSQL) for op in graph.nodes[(app, name)].operations
+            )
+        }
+    )
+    if changing:
+        back = [
+            f"lianban migrate {app} {max(manifest['migrations'].get(app, []), default='zero')}"
+            for app in changing
+        ]
+        raise Conflict(
+            _(
+                "备份早于本系统的数据迁移（%(names)s），直接载入会漏掉这些迁移对数据的修改。"
+                "请先把本系统迁移回备份时的状态（%(commands)s），恢复后再执行 lianban migrate。"
+            )
+            % {
+                "names": "、".join(f"{a}.{n}" for a, n in newer if a in changing),
+                "commands": "；".join(back),
+            }
+        )
+    return [f"{a}.{n}" for a, n in newer]
 
 
 def _clear_tables() -> None:
@@ -451,7 +505,9 @@ def restore(path: Path, *, force: bool = False) -> RestoreSummary:
         try:
             with transaction.atomic():
                 _clear_tables()
-                call_command("loaddata", str(archive.data), verbosity=0)
+                if archive.manifest.get("objects", 1):  # loaddata refuses an empty fixture
+                    call_command("loaddata", str(archive.data), verbosity=0)
+                requeued = requeue_interrupted_jobs()
                 for name, source in archive.files.items():
                     writer.write(source, targets[name])
         except BaseException as e:
@@ -469,7 +525,21 @@ def restore(path: Path, *, force: bool = False) -> RestoreSummary:
         created_at=archive.manifest.get("created_at", ""),
         newer_migrations=newer,
         checks=[check_stored_files(), *run_after_restore_checks()],
+        requeued_jobs=requeued,
     )
+
+
+def requeue_interrupted_jobs() -> int:
+    """Background jobs a worker was running when the rows were read are RUNNING in the
+    archive, and no worker ever picks a RUNNING job up again: the job (a document to issue, a
+    mail to send) would be lost. Their work commits in a transaction of its own, which the
+    snapshot either holds or not, so they go back to the queue; a job whose work did land finds
+    nothing left to do (issuing checks the case's state), a mail may go out twice."""
+    if not apps.is_installed("django_tasks_db"):
+        return 0
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(status="RUNNING").update(status="READY", started_at=None)
 
 
 def _forget_cached_rows() -> None:

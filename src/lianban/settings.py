@@ -24,7 +24,12 @@ def envfile(name: str, default: str = "") -> str:
     """A secret may come as NAME or as NAME_FILE (a path), as container secrets do."""
     path = os.environ.get(f"{name}_FILE")
     if path:
-        return Path(path).read_text(encoding="utf-8").strip()
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except OSError as e:  # said in one line by `lianban`, not as a traceback
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(f"{name}_FILE={path}：{e.strerror}") from None
     return os.environ.get(name, default)
 
 
@@ -188,6 +193,16 @@ UPLOAD_MAX_CASE_BYTES = envint("UPLOAD_MAX_CASE_BYTES", 200 * 1024 * 1024)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@lianban.local")
+# EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend in production; the console default
+# writes every mail (addresses, case numbers) into the worker's log.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envfile("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL")
+# Without a timeout a mail server that stops answering holds the worker's job RUNNING for ever.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 
 # Background work runs inline unless a worker is configured (TASKS_BACKEND=database, with
 # `lianban db_worker`). The "queue" backend is always the database: work that must wait for a

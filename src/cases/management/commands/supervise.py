@@ -1,8 +1,10 @@
 import time
 
 from django.core.management.base import BaseCommand
+from django_tasks_db.models import DBTaskResult
 
 from cases.tasks import run_tick
+from lianban.management.commands.jobs import STALE_AFTER_MINUTES, requeue_stale
 from portal.tasks import forget_lookup_failures
 
 
@@ -15,15 +17,43 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--every", type=int, default=300, help="间隔秒数（默认300）")
         parser.add_argument("--times", type=int, default=0, help="运行次数；0 表示一直运行")
+        parser.add_argument(
+            "--stale-after",
+            type=int,
+            default=STALE_AFTER_MINUTES,
+            metavar="MINUTES",
+            help="执行超过这么多分钟仍未结束的后台任务重新排队（见 lianban jobs）",
+        )
 
-    def handle(self, every, times, **options):
+    def handle(self, every, times, stale_after=STALE_AFTER_MINUTES, **options):
         runs = 0
         while True:
-            result = run_tick.enqueue()
-            self.stdout.write(f"已排入监察任务 {result.id}（{result.status}）")
+            # A worker killed mid-job leaves it RUNNING, and no worker takes it up again
+            # (the "queue" backend is the database whatever TASKS_BACKEND says).
+            for job in requeue_stale(stale_after):
+                self.stderr.write(f"后台任务 {job} 执行过久（工作进程可能已终止），已重新排队")
+            # With the worker down for days, one tick waiting is enough: the tick works from
+            # the state of the cases, so one run catches up, where a tick every five minutes
+            # would queue hundreds, and documents queued after them would wait behind them.
+            if waiting := _waiting(run_tick):
+                self.stdout.write(f"监察任务 {waiting} 仍在排队，未再排入")
+            else:
+                result = run_tick.enqueue()
+                self.stdout.write(f"已排入监察任务 {result.id}（{result.status}）")
             # The progress lookup's throttle keeps a week of failures; older ones go.
-            forget_lookup_failures.enqueue()
+            if not _waiting(forget_lookup_failures):
+                forget_lookup_failures.enqueue()
             runs += 1
             if times and runs >= times:
                 return
             time.sleep(every)
+
+
+def _waiting(task) -> str:
+    """The id of a run of `task` queued and not started yet, or "" (always "" inline)."""
+    pk = (
+        DBTaskResult.objects.filter(status="READY", task_path=task.module_path)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return str(pk) if pk else ""

@@ -35,6 +35,11 @@ class Command(BaseCommand):
                 f"{summary.files} 个文件，{summary.keys} 个密钥文件"
             )
         )
+        if summary.requeued_jobs:
+            self.stdout.write(
+                f"备份时正在执行的 {summary.requeued_jobs} 个后台任务已重新排队，"
+                "由 lianban db_worker 重新执行"
+            )
         if summary.newer_migrations:
             self.stdout.write(
                 "本系统比备份多出这些迁移（数据已按当前结构载入）："

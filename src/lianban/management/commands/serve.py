@@ -4,6 +4,8 @@ import sys
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'
+
 
 class Command(BaseCommand):
     help = "启动 Web 服务（gunicorn，两个工作进程）"
@@ -33,6 +35,11 @@ class Command(BaseCommand):
                 str(workers),
                 "--access-logfile",
                 "-",
+                # The path without its query, and no referrer: the progress lookup is a GET
+                # whose query carries the case number and its lookup code, which the default
+                # format wrote into the log of every lookup.
+                "--access-logformat",
+                ACCESS_LOG_FORMAT,
                 # We do not use gunicorn's control interface; its socket is one per user
                 # (~/.gunicorn), so two servers of one user would share it.
                 "--no-control-socket",
