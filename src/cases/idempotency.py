@@ -4,8 +4,12 @@ The record is written in the same transaction as the change it answers, so a cra
 either both or neither. Two copies racing each other: the second's insert of the record
 fails on the unique key, its whole transaction (the change included) rolls back, and it
 answers with the first one's stored response; if the second was refused instead (it waited
-for the first's lock and found the state changed), it answers with the first's response too."""
+for the first's lock and found the state changed), it answers with the first's response too.
 
+Records are kept for KEPT_FOR (a client retries within minutes or hours, not weeks); the
+supervision schedule deletes older ones (`forget_old_records`)."""
+
+import datetime as dt
 import functools
 import hashlib
 import json
@@ -21,6 +25,15 @@ from lianban.errors import DomainError
 from .models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
+KEPT_FOR = dt.timedelta(days=7)
+
+
+def forget_old_records() -> int:
+    """Periodic: delete the records older than KEPT_FOR; returns how many."""
+    deleted, _by_model = IdempotencyRecord.objects.filter(
+        created_at__lt=clock.now() - KEPT_FOR
+    ).delete()
+    return deleted
 
 
 def _fingerprint(request) -> str:

@@ -29,6 +29,14 @@ def send_notification_mail(notification_id: int) -> bool:
 
 
 @task()
+def forget_idempotency_records() -> int:
+    """Periodic: API retries' records past their week (idempotency.forget_old_records)."""
+    from .idempotency import forget_old_records
+
+    return forget_old_records()
+
+
+@task()
 def run_tick() -> dict:
     from .supervision import tick
 

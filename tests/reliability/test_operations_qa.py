@@ -221,3 +221,27 @@ def test_a_missing_secret_key_file_is_said_in_one_line(tmp_path):
     assert result.returncode == 2
     assert "SECRET_KEY_FILE=" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_apis_retry_records_are_kept_a_week(applicant):
+    from cases.idempotency import forget_old_records
+    from cases.models import IdempotencyRecord
+
+    now = timezone.now()
+    for key, age in (("old", dt.timedelta(days=8)), ("recent", dt.timedelta(days=6))):
+        IdempotencyRecord.objects.create(
+            user=applicant, key=key, fingerprint="f", status=200, body={}, created_at=now - age
+        )
+    assert forget_old_records() == 1
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["recent"]
+
+
+@pytest.mark.django_db
+def test_supervise_queues_the_retry_records_clean_up_once(settings):
+    from cases.tasks import forget_idempotency_records
+
+    settings.TASKS = {"default": DATABASE_BACKEND, "queue": DATABASE_BACKEND}
+    run("supervise", times=1)
+    run("supervise", times=1)
+    path = forget_idempotency_records.module_path
+    assert DBTaskResult.objects.filter(status="READY", task_path=path).count() == 1

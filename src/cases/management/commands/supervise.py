@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 from django_tasks_db.models import DBTaskResult
 
-from cases.tasks import run_tick
+from cases.tasks import forget_idempotency_records, run_tick
 from lianban.management.commands.jobs import STALE_AFTER_MINUTES, requeue_stale
 from portal.tasks import forget_lookup_failures
 
@@ -43,6 +43,9 @@ class Command(BaseCommand):
             # The progress lookup's throttle keeps a week of failures; older ones go.
             if not _waiting(forget_lookup_failures):
                 forget_lookup_failures.enqueue()
+            # So do the API's records of retried requests.
+            if not _waiting(forget_idempotency_records):
+                forget_idempotency_records.enqueue()
             runs += 1
             if times and runs >= times:
                 return
