@@ -2,6 +2,7 @@
 
 import datetime as dt
 import logging
+import time
 
 from django_tasks import task
 
@@ -9,6 +10,11 @@ from lianban import clock
 from lianban.errors import DomainError
 
 logger = logging.getLogger(__name__)
+
+# A backlog (the demo's year of decided cases) is issued one document after another, each
+# rendered and sealed under SQLite's write lock. Without a pause between them the worker
+# takes the lock again at once, and a user signing in can wait past the lock's timeout.
+BACKLOG_PAUSE_SECONDS = 0.1
 
 
 @task()
@@ -29,8 +35,11 @@ def issue_document_later(case_id: int, actor_id: int, as_of: str = "") -> str:
     actor = User.objects.get(pk=actor_id)
     try:
         if as_of:
-            with clock.frozen(dt.datetime.fromisoformat(as_of)):
-                return issue_document(case_id, actor).number
+            try:
+                with clock.frozen(dt.datetime.fromisoformat(as_of)):
+                    return issue_document(case_id, actor).number
+            finally:
+                time.sleep(BACKLOG_PAUSE_SECONDS)
         return issue_document(case_id, actor).number
     except SealNotConfigured:
         raise

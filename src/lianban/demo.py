@@ -16,11 +16,20 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.test import override_settings
 
 from accounts.models import Role, User
 from cases import engine, intake, review
-from cases.models import OPEN_TASK_STATES, Case, CaseState, JointMeeting, ReviewTask, TaskState
+from cases.models import (
+    OPEN_TASK_STATES,
+    Case,
+    CaseState,
+    JointMeeting,
+    Notification,
+    ReviewTask,
+    TaskState,
+)
 from cases.supervision import tick
 from catalog.models import ApprovalItem, ProjectType
 from directory.models import Department, Enterprise
@@ -129,13 +138,18 @@ def ensure_calendar() -> None:
     )
 
 
-def ensure_keys(out) -> None:
+def ensure_keys(out, valid_from: dt.date | None = None) -> None:
+    """The county's root and seal certificates, valid from `valid_from`: the demo seals each
+    document as of the simulated day it fell due, and a seal dated before its certificate
+    was valid does not verify."""
     from django.core.management import call_command
 
     from documents import keys
 
     if not all(Path(settings.KEYS_DIR, name).exists() for name in keys.ALL_FILES[:4]):
-        call_command("keys", "init", stdout=out)
+        since = dt.datetime.combine(valid_from, dt.time(0), tzinfo=TZ) if valid_from else None
+        with clock.frozen(since or clock.now()):
+            call_command("keys", "init", stdout=out)
 
 
 def ensure_catalog(out) -> None:
@@ -549,16 +563,16 @@ def build(
     out=None, *, cases: int = 5000, days: int = 365, seed: int = 2026, inline_days: int = 0
 ) -> list[tuple[str, str, str]]:
     out = out or sys.stdout
+    end = clock.today()
+    start = end - dt.timedelta(days=days)
     with transaction.atomic():
         ensure_calendar()
         ensure_catalog(out)
         cast = ensure_people()
-    ensure_keys(out)
+    ensure_keys(out, valid_from=start)
     if Case.objects.exists():
         _say(out, f"已有 {Case.objects.count()} 个办件，沿用现有演示数据。")
     elif cases:
-        end = clock.today()
-        start = end - dt.timedelta(days=days)
         _say(out, f"正在模拟 {start} 至 {end} 的办件（约 {cases} 件）……")
         simulation = Simulation(
             cast, start=start, end=end, cases=cases, seed=seed, out=out, inline_days=inline_days
@@ -567,12 +581,28 @@ def build(
         # no one lived, and the console backend would print thousands of them.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             simulation.run()
+        read_the_past(end)
         if simulation.backlog:
             _say(
                 out,
                 f"另有 {simulation.backlog} 份批复文件已排队，由后台任务（lianban db_worker --backend queue）依次出具。",
             )
     return logins(cast)
+
+
+def read_the_past(today: dt.date) -> int:
+    """The county's staff read their notifications as they came: a simulated year leaves
+    unread only those of the last working day before `today` and of today, not the 30,000
+    of the whole year (a reviewer would open the demo to a count of 2,300). Returns how many
+    were marked read, each as of the moment it came."""
+    cal = current_calendar()
+    day = today - dt.timedelta(days=1)
+    while not cal.is_workday(day):
+        day -= dt.timedelta(days=1)
+    since = dt.datetime.combine(day, dt.time(0), tzinfo=TZ)
+    return Notification.objects.filter(read_at__isnull=True, created_at__lt=since).update(
+        read_at=F("created_at")
+    )
 
 
 def logins(cast: Cast) -> list[tuple[str, str, str]]:

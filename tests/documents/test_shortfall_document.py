@@ -138,3 +138,17 @@ def test_the_documents_page_names_the_papers_owed_instead_of_offering_the_button
     _supply(decided_case, applicant, owed)
     page = client.get(f"/documents/case/{decided_case.pk}/").content.decode()
     assert "出具批复文件并加盖电子印章" in page and "尚未补交" not in page
+
+
+@pytest.mark.django_db
+def test_a_backlog_document_leaves_the_lock_free_a_moment_after_it(
+    decided_case, lead, frozen, monkeypatch
+):
+    from documents import tasks
+
+    pauses = []
+    monkeypatch.setattr(tasks.time, "sleep", pauses.append)
+    assert issue_document_later.call(decided_case.pk, lead.pk) == "示审批〔2026〕1号"
+    assert pauses == []  # a document issued as it falls due: no pause
+    issue_document_later.call(decided_case.pk, lead.pk, "2026-11-20T10:00:00+08:00")
+    assert pauses == [tasks.BACKLOG_PAUSE_SECONDS]  # the backlog's, even when refused
