@@ -25,6 +25,8 @@ from zipfile import BadZipFile, ZipFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lianban.text import display_width
+
 ERROR = "error"
 WARNING = "warning"
 # A county's catalog has hundreds of items, not tens of thousands; a bigger file is a mistake
@@ -568,12 +570,6 @@ def _hints() -> dict[tuple[str, str], str]:
     }
 
 
-def _display_width(text: str) -> int:
-    """Columns a text takes on screen: a Chinese character is two."""
-    line = max(text.splitlines() or [""], key=len)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
-
-
 def _write_xlsx(path: Path, tables: dict, choices: dict) -> None:
     from openpyxl import Workbook as XlsxWorkbook
     from openpyxl.styles import Font
@@ -599,7 +595,7 @@ def _write_xlsx(path: Path, tables: dict, choices: dict) -> None:
             cell.font = Font(bold=True)
         for i, col in enumerate(spec.columns):
             letter = column_letter(i)
-            widest = max(_display_width(row[i]) for row in matrix)
+            widest = max(display_width(row[i]) for row in matrix)
             ws.column_dimensions[letter].width = min(max(widest + 2, 8), _MAX_WIDTH)
             cells = f"{letter}2:{letter}{last}"
             values = choices.get((spec.key, col.key))

@@ -8,8 +8,9 @@ off, a number that is not one) is said in one line, not in a traceback.
 
 import os
 import sys
-import unicodedata
 from pathlib import Path
+
+from lianban.text import display_width
 
 # The commands a county's administrator uses, in the order of the README's table. Plain
 # Chinese like every command's own help: the console has no language switch.
@@ -33,16 +34,11 @@ COUNTY_COMMANDS = [
 HELP_WORDS = {"help", "--help", "-h"}
 
 
-def _width(text: str) -> int:
-    """Columns the text takes in a terminal: a Chinese character takes two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def overview() -> str:
-    column = max(_width(usage) for usage, _what in COUNTY_COMMANDS) + 2
+    column = max(display_width(usage) for usage, _what in COUNTY_COMMANDS) + 2
     lines = ["联办 lianban：县级政务服务一站式审批平台的管理命令", "", "日常命令："]
     for usage, what in COUNTY_COMMANDS:
-        lines.append(f"  lianban {usage}{' ' * (column - _width(usage))}{what}")
+        lines.append(f"  lianban {usage}{' ' * (column - display_width(usage))}{what}")
     lines += [
         "",
         "lianban 命令 --help        查看一个命令的全部选项",

@@ -43,6 +43,27 @@ def test_correct_password_logs_in(client, applicant, clock):
     assert logged_in(client)
 
 
+def test_each_role_lands_on_its_own_work_after_signing_in(
+    client, applicant, clerk, reviewer_a, lead, supervisor, clock
+):
+    landing = {
+        "alice": "/cases/mine/",
+        "clerk": "/cases/intake/",
+        "reviewer_a": "/cases/tasks/",
+        "lead": "/cases/led/",
+        "supervisor": "/cases/board/",
+    }
+    for username, page in landing.items():
+        visitor = Client()
+        response = visitor.post("/accounts/login/", {"username": username, "password": PASSWORD})
+        assert visitor.get(response["Location"])["Location"] == page, username
+    # A page asked for before signing in still comes first.
+    response = Client().post(
+        "/accounts/login/?next=/cases/board/", {"username": "clerk", "password": PASSWORD}
+    )
+    assert response["Location"] == "/cases/board/"
+
+
 def test_fifth_failure_locks_the_username_and_says_so(client, applicant, clock):
     assert LOCKED not in fail(client, "alice", 4).content.decode()
     body = fail(client, "alice", 1).content.decode()

@@ -17,6 +17,7 @@ from cases.models import Notification
 from documents import verify
 from documents.models import ApprovalDocument
 from lianban import cli, demo
+from lianban.text import display_width
 
 TZ = ZoneInfo("Asia/Shanghai")
 SRC = Path(cli.__file__).resolve().parent.parent
@@ -37,7 +38,7 @@ def test_lianban_alone_or_help_lists_the_county_commands_in_chinese(capsys):
     rows = [line for line in shown.splitlines() if line.startswith("  lianban ")]
     assert len(rows) == len(cli.COUNTY_COMMANDS)
     starts = {
-        cli._width(row[: row.index(what)])
+        display_width(row[: row.index(what)])
         for row, (_u, what) in zip(rows, cli.COUNTY_COMMANDS, strict=True)
     }
     assert len(starts) == 1

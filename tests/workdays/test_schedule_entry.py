@@ -323,3 +323,13 @@ def test_the_command_reads_the_notice_from_a_file(tmp_path):
     assert "2027-02-20 周六 调休上班" in out.getvalue()
     assert "6个工作日放假，2个周末调休上班" in out.getvalue() and "仅检查" in out.getvalue()
     assert not ScheduledYear.objects.exists()
+
+
+@pytest.mark.django_db
+def test_showing_a_year_the_program_brings_says_so_and_a_missing_one_fails():
+    out = io.StringIO()
+    call_command("calendar", "show", "2026", stdout=out)
+    assert "随程序提供" in out.getvalue()
+    with pytest.raises(CommandError) as info:
+        call_command("calendar", "show", "2031")
+    assert info.value.returncode == 1 and "2031年尚未录入" in str(info.value)

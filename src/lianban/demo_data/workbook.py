@@ -7,7 +7,6 @@ run (fixed document dates, fixed zip timestamps), so regenerating it shows no sp
 
 import datetime as dt
 import io
-import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -16,6 +15,8 @@ from openpyxl.packaging.core import DocumentProperties
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.xml.functions import tostring
+
+from lianban.text import display_width
 
 from . import catalog_data as data
 
@@ -71,11 +72,6 @@ def sheets() -> dict[str, list[tuple]]:
     return {"部门": departments, "事项": items, "项目类型": stages}
 
 
-def _display_width(value) -> int:
-    text = "" if value is None else str(value)
-    return sum(2 if unicodedata.east_asian_width(c) in ("F", "W") else 1 for c in text)
-
-
 def build() -> Workbook:
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -88,7 +84,7 @@ def build() -> Workbook:
             cell.font = bold
         sheet.freeze_panes = "A2"
         for index, column in enumerate(zip(*rows, strict=True), start=1):
-            width = max(_display_width(value) for value in column) + 2
+            width = max(display_width(value) for value in column) + 2
             sheet.column_dimensions[get_column_letter(index)].width = min(width, _MAX_WIDTH)
     workbook.properties = DocumentProperties(
         creator="lianban", title="示范县事项清单", created=_FIXED_TIME, modified=_FIXED_TIME

@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from lianban import demo
+from lianban.text import display_width
 
 
 class Command(BaseCommand):
@@ -24,5 +25,9 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"演示账号（密码均为 {demo.DEMO_PASSWORD}）:")
+        column = max((display_width(role) for _username, role, _display in logins), default=0) + 2
         for username, role, display in logins:
-            self.stdout.write(f"  {username:<16} {role:<10} {display}")
+            # Padded by the columns a terminal gives each character, two for a Chinese one.
+            self.stdout.write(
+                f"  {username:<16} {role}{' ' * (column - display_width(role))}{display}"
+            )

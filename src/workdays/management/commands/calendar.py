@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from workdays import schedule, service
+from workdays.calendar import package_years
 from workdays.models import CalendarOverride, ScheduledYear
 
 
@@ -76,6 +77,12 @@ class Command(BaseCommand):
 
     def _show(self, year):
         entry = ScheduledYear.objects.filter(year=year).first()
+        if entry is None and year in package_years():
+            self.stdout.write(
+                _("%(year)d年按国务院办公厅公布的安排计算（随程序提供，无需录入）。")
+                % {"year": year}
+            )
+            return
         if entry is None:
             raise CommandError(_("%(year)d年尚未录入。") % {"year": year}, returncode=1)
         stored = CalendarOverride.objects.filter(date__year=year)
