@@ -160,21 +160,28 @@ def record_document(case_id: int, lead_id: int) -> None:
         )
 
 
-def walk(cast, n: int, lead_department_id: int, items: dict[int, int], observe=None) -> int:
-    """One case, step by step, as engine_bench.walk_case walks ours; returns its id."""
+def walk(
+    cast, n: int, lead_department_id: int, items: dict[int, int], observe=None, steps=None
+) -> int:
+    """One case, step by step, as engine_bench.walk_case walks ours; returns its id. `steps`:
+    the module whose apply, accept, approve, decide and record_document make the statements
+    (this one; engine_floor_raw for the same by hand)."""
+    import sys
+
     from cases.models import ReviewTask
 
+    steps = steps or sys.modules[__name__]
     observe = observe or (lambda op: nullcontext())
     with observe("apply"):
-        case_id = apply(cast.applicant, lead_department_id, items, n)
+        case_id = steps.apply(cast.applicant, lead_department_id, items, n)
     with observe("accept"):
-        accept(case_id, cast.clerk)
+        steps.accept(case_id, cast.clerk)
     tasks = ReviewTask.objects.filter(case_id=case_id).order_by("pk")
     for task_id, department_id in tasks.values_list("pk", "department_id"):
         with observe("approve"):
-            approve(task_id, cast.reviewers[department_id])
+            steps.approve(task_id, cast.reviewers[department_id])
     with observe("decide"):
-        decide(case_id, cast.lead)
+        steps.decide(case_id, cast.lead)
     with observe("document"):
-        record_document(case_id, cast.lead)
+        steps.record_document(case_id, cast.lead)
     return case_id

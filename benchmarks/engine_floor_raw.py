@@ -9,7 +9,7 @@ of this shape, written in Python with one transaction per step, can reach issue 
 targets. No engine of ours should be written this way; it is a measuring stick."""
 
 import hashlib
-from contextlib import nullcontext
+import sys
 
 
 def _open_states() -> list[str]:
@@ -166,19 +166,8 @@ def record_document(case_id: int, lead_id: int) -> None:
 
 def walk(cast, n: int, lead_department_id: int, items: dict[int, int], observe=None) -> int:
     """One case, step by step, as engine_floor.walk walks it; returns its id."""
-    from cases.models import ReviewTask
+    from benchmarks import engine_floor
 
-    observe = observe or (lambda op: nullcontext())
-    with observe("apply"):
-        case_id = apply(cast.applicant, lead_department_id, items, n)
-    with observe("accept"):
-        accept(case_id, cast.clerk)
-    tasks = ReviewTask.objects.filter(case_id=case_id).order_by("pk")
-    for task_id, department_id in tasks.values_list("pk", "department_id"):
-        with observe("approve"):
-            approve(task_id, cast.reviewers[department_id])
-    with observe("decide"):
-        decide(case_id, cast.lead)
-    with observe("document"):
-        record_document(case_id, cast.lead)
-    return case_id
+    return engine_floor.walk(
+        cast, n, lead_department_id, items, observe, steps=sys.modules[__name__]
+    )
