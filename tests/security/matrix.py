@@ -668,7 +668,11 @@ RECORDED = {
     "lookupfailure",
     "dbtaskresult",
 }
-UNDELETABLE = {"itemversion"}  # a published version of an item stays for the cases using it
+UNDELETABLE = {
+    "itemversion",  # a published version of an item stays for the cases using it
+    "approvalitem",  # an item is retired, never deleted (catalog/admin.py)
+    "material",  # not while an item asks for it, and the first one here is asked for
+}
 
 
 def admin_rows(registry) -> list[Row]:
