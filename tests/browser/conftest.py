@@ -88,7 +88,8 @@ def open_as(browser, browser_context_args, live_server):
             form.get_by_label("用户名" if not english else "Username").fill(username)
             form.get_by_label("密码" if not english else "Password").fill(PASSWORD)
             form.get_by_role("button").click()
-            page.wait_for_url(live_server.url + "/")
+            # Each role lands on its own work (cases.views.home), all of it under /cases/.
+            page.wait_for_url(live_server.url + "/cases/**")
         return page
 
     yield open_page
