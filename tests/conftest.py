@@ -123,13 +123,13 @@ def admin_user(db):
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgres` exercise row locks that SQLite does not have; CI runs the
-    suite a second time on PostgreSQL, where they run. On SQLite they are deselected."""
+    suite a second time on PostgreSQL, where they run. On SQLite they are deselected, and
+    tests marked `sqlite` (SQLite's own transaction modes) on PostgreSQL."""
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        return
-    selected = [i for i in items if "postgres" not in i.keywords]
-    deselected = [i for i in items if "postgres" in i.keywords]
+    other = "sqlite" if connection.vendor == "postgresql" else "postgres"
+    selected = [i for i in items if not i.get_closest_marker(other)]
+    deselected = [i for i in items if i.get_closest_marker(other)]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected

@@ -170,10 +170,9 @@ def test_restore_accepts_a_backup_without_a_later_schema_only_migration(tmp_path
     assert summary.newer_migrations == ["cases.0005_lists_in_order"]
 
 
+@pytest.mark.sqlite
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_on_sqlite_reads_without_taking_the_write_lock(tmp_path):
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite's transaction modes")
     begun = []
 
     def record(execute, sql, params, many, context):
