@@ -522,7 +522,7 @@ def refresh_case_due(case: Case) -> set[str]:
                         # A projection, not a deadline: one reaching a year whose schedule is
                         # not entered yet must not stop acceptance. The task's real due date
                         # is set when it is dispatched; its dependants stay unprojected too.
-                        continue
+                        pass
             if not progressed:  # a cycle cannot come from the catalog; guard against a loop
                 break
     due_date = max(due.values(), default=None)
@@ -804,9 +804,10 @@ def set_fast_track(case_id: int, actor, reason: str) -> Case:
         for task in case.tasks.filter(state__in=running).select_related("item"):
             due = _shortened_due(task, today)
             if due != task.due_date:
+                # A moved deadline may turn yellow or red afresh: the old claims go with it.
                 task.due_date = due
-                task.save(update_fields=["due_date"])
-                _reset_escalations(task)
+                task.yellow_escalated_at = task.red_escalated_at = None
+                task.save(update_fields=["due_date", "yellow_escalated_at", "red_escalated_at"])
                 moved.append(task)
         append_event(
             case,

@@ -72,8 +72,9 @@ def _refused_roots(case: Case) -> dict[int, tuple[str, ...]]:
     """For each cancelled task of a decided case, the refused items that stopped it: a
     dependant of a refused item is cancelled (cases.review.dispatch_ready), and so are its
     own dependants, so the refusal is found through the cancelled ones in between."""
-    states = dict(case.tasks.values_list("pk", "state"))
-    names = dict(case.tasks.values_list("pk", "item__name"))
+    rows = list(case.tasks.values_list("pk", "state", "item__name"))
+    states = {pk: state for pk, state, _name in rows}
+    names = {pk: name for pk, _state, name in rows}
     needs: dict[int, list[int]] = {}
     for task_id, pre_id in ReviewTask.prerequisites.through.objects.filter(
         from_reviewtask__case=case

@@ -13,7 +13,8 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cases.models import Authorisation
+from cases import engine, intake, review
+from cases.models import Authorisation, ReviewTask
 from catalog.models import ApprovalItem, Material, ProjectType, Stage
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -114,3 +115,30 @@ def all_papers(catalog):
 def authorised_agent(applicant, agent):
     Authorisation.objects.create(applicant=applicant, agent=agent, granted_at=at(2026, 1, 5))
     return agent
+
+
+def task(case, code) -> ReviewTask:
+    return ReviewTask.objects.get(case=case, item__code=code)
+
+
+# A case of the project type, submitted on 2026-02-10 with every paper, accepted that day,
+# and with A refused and D recommended, both for the joint meeting, on 02-20.
+@pytest.fixture
+def submitted(travel, catalog, applicant, all_papers):
+    travel(2026, 2, 10)
+    return engine.apply(
+        applicant, title="示范机械厂房项目", project_type=catalog["project"], files=all_papers()
+    )
+
+
+@pytest.fixture
+def accepted(submitted, clerk):
+    return intake.accept(submitted.pk, clerk)
+
+
+@pytest.fixture
+def referred(accepted, reviewer_a, reviewer_b, travel):
+    travel(2026, 2, 20)
+    review.refuse_task(task(accepted, "A").pk, reviewer_a, opinion="选址与规划不符")
+    review.approve_task(task(accepted, "D").pk, reviewer_b, opinion="同意")
+    return accepted

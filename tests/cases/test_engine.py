@@ -5,29 +5,12 @@ from django.core.files.storage import default_storage
 
 from cases import engine, intake, review
 from cases.events import rebuild_states, verify_case
-from cases.models import Case, CaseEvent, CaseMaterial, CaseState, Decision, ReviewTask, TaskState
+from cases.models import Case, CaseEvent, CaseMaterial, CaseState, Decision, TaskState
 from lianban.errors import Conflict, DomainError, NotFound, PermissionDenied
 
-from .conftest import pdf
+from .conftest import pdf, task
 
 D = dt.date
-
-
-@pytest.fixture
-def submitted(travel, catalog, applicant, all_papers):
-    travel(2026, 2, 10)
-    return engine.apply(
-        applicant, title="示范机械厂房项目", project_type=catalog["project"], files=all_papers()
-    )
-
-
-@pytest.fixture
-def accepted(submitted, clerk):
-    return intake.accept(submitted.pk, clerk)
-
-
-def task(case, code):
-    return ReviewTask.objects.get(case=case, item__code=code)
 
 
 # ---- apply -----------------------------------------------------------------------------

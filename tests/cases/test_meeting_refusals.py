@@ -8,13 +8,11 @@ import datetime as dt
 import pytest
 
 from cases import engine, intake, review
-from cases.models import MeetingResolution, ReviewTask, TaskState
+from cases.models import MeetingResolution, TaskState
 from documents import issuing
 from documents.render import html
 
-
-def task(case, code) -> ReviewTask:
-    return ReviewTask.objects.get(case=case, item__code=code)
+from .conftest import task
 
 
 @pytest.fixture

@@ -13,15 +13,13 @@ import pytest
 
 from accounts.models import Role, User
 from cases import engine, intake, review
-from cases.models import CaseState, Light, Notification, ReviewTask, TaskPause, TaskState
+from cases.models import CaseState, Light, Notification, TaskPause, TaskState
 from cases.supervision import tick
 from workdays.models import ScheduledYear
 
+from .conftest import task
+
 D = dt.date
-
-
-def task(case, code) -> ReviewTask:
-    return ReviewTask.objects.get(case=case, item__code=code)
 
 
 def told(user, case=None) -> list[str]:

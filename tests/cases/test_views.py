@@ -19,7 +19,7 @@ from cases.models import (
     TaskState,
 )
 
-from .conftest import pdf
+from .conftest import pdf, task
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -28,25 +28,8 @@ def body(response) -> str:
     return response.content.decode()
 
 
-def task(case, code) -> ReviewTask:
-    return ReviewTask.objects.get(case=case, item__code=code)
-
-
 def kinds(case) -> list[str]:
     return list(CaseEvent.objects.filter(case=case).order_by("seq").values_list("kind", flat=True))
-
-
-@pytest.fixture
-def submitted(travel, catalog, applicant, all_papers):
-    travel(2026, 2, 10)
-    return engine.apply(
-        applicant, title="示范机械厂房项目", project_type=catalog["project"], files=all_papers()
-    )
-
-
-@pytest.fixture
-def accepted(submitted, clerk):
-    return intake.accept(submitted.pk, clerk)
 
 
 @pytest.fixture
@@ -407,14 +390,6 @@ def test_other_file_types_are_downloaded(client, accepted, applicant):
 
 
 # ---- the lead department ---------------------------------------------------------------
-
-
-@pytest.fixture
-def referred(accepted, reviewer_a, reviewer_b, travel):
-    travel(2026, 2, 20)
-    review.refuse_task(task(accepted, "A").pk, reviewer_a, opinion="选址与规划不符")
-    review.approve_task(task(accepted, "D").pk, reviewer_b, opinion="同意")
-    return accepted
 
 
 def test_the_lead_convenes_and_records_the_joint_meeting_then_decides(

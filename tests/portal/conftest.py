@@ -1,2 +1,10 @@
-# The small hand-worked catalog of the cases tests, reused by the public pages' tests.
-from tests.cases.conftest import all_papers, catalog, travel  # noqa: F401
+# The small hand-worked catalog of the cases tests, and their cases, reused by the public
+# pages' tests.
+from tests.cases.conftest import (  # noqa: F401
+    accepted,
+    all_papers,
+    catalog,
+    referred,
+    submitted,
+    travel,
+)

@@ -17,6 +17,7 @@ from cases import engine, intake, review
 from cases.models import CaseEvent, ReviewTask
 from catalog.models import ApprovalItem, Material, ProjectType, Stage
 from directory.models import Department, Enterprise
+from tests.cases.conftest import task
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
@@ -103,31 +104,6 @@ def in_english(client, user=None):
     if user is not None:
         client.force_login(user)
     return client
-
-
-def task(case, code) -> ReviewTask:
-    return ReviewTask.objects.get(case=case, item__code=code)
-
-
-@pytest.fixture
-def submitted(travel, catalog, applicant, all_papers):
-    travel(2026, 2, 10)
-    return engine.apply(
-        applicant, title="示范机械厂房项目", project_type=catalog["project"], files=all_papers()
-    )
-
-
-@pytest.fixture
-def accepted(submitted, clerk):
-    return intake.accept(submitted.pk, clerk)
-
-
-@pytest.fixture
-def referred(accepted, reviewer_a, reviewer_b, travel):
-    travel(2026, 2, 20)
-    review.refuse_task(task(accepted, "A").pk, reviewer_a, opinion="选址与规划不符")
-    review.approve_task(task(accepted, "D").pk, reviewer_b, opinion="同意")
-    return accepted
 
 
 @pytest.fixture
