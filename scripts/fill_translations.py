@@ -1,4 +1,5 @@
-"""Fill the English catalogue from src/locale/en.tsv (中文<TAB>English, one string a line).
+"""Fill the English catalogue from src/locale/en.tsv (中文<TAB>English, one string a line;
+a third column names the message context, as pgettext's: 中文<TAB>English<TAB>history).
 
 `make messages` extracts the strings, runs this, then compiles. Strings missing from the
 TSV stay untranslated and are listed, so a reviewer sees what still needs English."""
@@ -26,11 +27,13 @@ def _drop_fuzzy(out: list[str]) -> None:
     """An entry filled from the TSV is no longer a guess: msgmerge's fuzzy flag and the
     previous msgid it guessed from go, or compilemessages would leave the entry out."""
     k = len(out)
+    if k and out[k - 1].startswith("msgctxt "):
+        k -= 1
     while k and out[k - 1].startswith("#"):
         k -= 1
     comments = []
     for line in out[k:]:
-        if line.startswith("#|"):
+        if line.startswith(("#|", "msgctxt ")):
             continue
         if line.startswith("#,"):
             flags = [f.strip() for f in line[2:].split(",") if f.strip() != "fuzzy"]
@@ -38,7 +41,7 @@ def _drop_fuzzy(out: list[str]) -> None:
                 continue
             line = "#, " + ", ".join(flags)
         comments.append(line)
-    out[k:] = comments
+    out[k:] = comments + [line for line in out[k:] if line.startswith("msgctxt ")]
 
 
 def main() -> int:
@@ -46,13 +49,17 @@ def main() -> int:
     lines_in = [ln for tsv in TSVS for ln in tsv.read_text(encoding="utf-8").splitlines()]
     for line in lines_in:
         if line.strip() and not line.startswith("#"):
-            zh, _, en = line.partition("\t")
-            table[zh] = en
+            zh, _, rest = line.partition("\t")
+            en, _, context = rest.partition("\t")
+            table[(context, zh)] = en
     out, missing = [], []
     lines = PO.read_text(encoding="utf-8").splitlines()
     i = 0
+    context = ""
     while i < len(lines):
         line = lines[i]
+        if line.startswith("msgctxt "):
+            context = _unquote([line[8:]])
         if line.startswith("msgid "):
             block = [line[6:]]
             i += 1
@@ -60,7 +67,9 @@ def main() -> int:
                 block.append(lines[i])
                 i += 1
             msgid = "".join(b.strip()[1:-1] for b in block)
-            if msgid.replace('\\"', '"').replace("\\n", "\n") in table:
+            key = (context, msgid.replace('\\"', '"').replace("\\n", "\n"))
+            context = ""
+            if key in table:
                 _drop_fuzzy(out)
             out.append("msgid " + block[0])
             out.extend(block[1:])
@@ -68,13 +77,12 @@ def main() -> int:
                 j = i + 1
                 while j < len(lines) and lines[j].startswith('"'):
                     j += 1
-                raw = msgid.replace('\\"', '"').replace("\\n", "\n")
-                if raw and raw in table:
-                    out.append("msgstr " + _quote(table[raw]))
+                if key[1] and key in table:
+                    out.append("msgstr " + _quote(table[key]))
                     i = j
                     continue
-                if raw:
-                    missing.append(raw)
+                if key[1]:
+                    missing.append(f"[{key[0]}] {key[1]}" if key[0] else key[1])
             continue
         out.append(line)
         i += 1

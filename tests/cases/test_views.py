@@ -579,3 +579,17 @@ def test_the_lead_cannot_review_another_departments_item_and_is_told_why(client,
     response = as_user(client, lead).post(f"/cases/tasks/{a.pk}/", {"action": "approve"}, **HTMX)
     assert "只有本部门的审批人员可以审查此事项" in body(response)
     assert task(accepted, "A").state == TaskState.IN_REVIEW
+
+
+def test_an_english_history_says_what_happened_where_the_button_says_what_to_do(
+    client, submitted, applicant
+):
+    """The same Chinese serves a button and a history line; English needs two sentences."""
+    applicant.language = "en"
+    applicant.save()
+    client.force_login(applicant)
+    client.cookies["django_language"] = "en"
+    page = body(client.get(f"/cases/{submitted.pk}/"))
+    assert "Application submitted" in page
+    assert "Withdraw the application" in page  # the button beside it
+    assert "Submit application" not in page
