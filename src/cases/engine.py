@@ -3,7 +3,8 @@
 Each function takes the acting user and, in one transaction: locks the case row, guards the
 state it expects (raising a DomainError with a message for the user), changes, appends the
 event, and notifies after commit. Views, the API, commands and the demo all call these.
-Review of the items themselves (tasks, supplements, the joint meeting) is in review.py."""
+Review of the items themselves (tasks, supplements, the joint meeting) is in review.py, the
+window's intake in intake.py; who is told is notifications.py, the papers materials.py."""
 
 import datetime as dt
 import math
@@ -13,13 +14,12 @@ from collections import defaultdict
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts import permissions as rules
 from accounts.models import Role, User
-from catalog.models import ApprovalItem, Material, ProjectType
+from catalog.models import ApprovalItem, ProjectType
 from lianban import clock
 from lianban.errors import Conflict, DomainError, NotFound, PermissionDenied
 from workdays.calendar import UnscheduledYear
@@ -27,21 +27,21 @@ from workdays.service import current_calendar
 
 from . import uploads
 from .events import append_event
+from .materials import attach, required_materials
 from .models import (
     FINAL_CASE_STATES,
     OPEN_TASK_STATES,
     Authorisation,
     Case,
-    CaseMaterial,
     CaseState,
     Decision,
-    Notification,
     NumberSequence,
     ReviewTask,
     Shortfall,
     TaskPause,
     TaskState,
 )
+from .notifications import notify, notify_departments, notify_party
 
 NOTICE_WORKING_DAYS = 5  # 行政许可法 art. 32: one notice within five days, or it counts as accepted
 
@@ -103,13 +103,6 @@ def _is_lead_of(case: Case, actor) -> bool:
     return rules.is_lead(actor) and rules.belongs_to(actor, case.lead_department_id)
 
 
-def leads_of(case: Case):
-    """The lead department's leads: told when a case is theirs to move."""
-    return User.objects.filter(
-        role=Role.LEAD, department_id=case.lead_department_id, is_active=True
-    )
-
-
 def _is_clerk_of(case: Case, actor) -> bool:
     return (rules.is_clerk(actor) or rules.is_lead(actor)) and rules.belongs_to(
         actor, case.lead_department_id
@@ -128,67 +121,6 @@ def _set_state(case: Case, actor, kind: str, to_state: str, *, fields=(), payloa
         payload=payload,
         case_fields=["state", *fields],
     )
-
-
-# ---- notifications ---------------------------------------------------------------------
-
-
-def notify(
-    users, case: Case | None, key: str, message: str, params: dict | None = None
-) -> list[int]:
-    """In-app notifications, once per user and key, each in the recipient's language;
-    mail goes out after commit to those with an address (their notification ids are returned).
-    `message` is the untranslated source (gettext_noop)."""
-    return notify_each(case, message, [(users, key, params)])
-
-
-def notify_each(case: Case | None, message: str, entries: list) -> list[int]:
-    """`notify` for several keys at once: entries are (users, key, params)."""
-    entries = [
-        ({u.pk: u for u in users if u is not None}, key, params) for users, key, params in entries
-    ]
-    entries = [e for e in entries if e[0]]
-    if not entries:
-        return []
-    already = set(
-        Notification.objects.filter(
-            key__in=[key for _u, key, _p in entries],
-            user_id__in={pk for users, _k, _p in entries for pk in users},
-        ).values_list("user_id", "key")
-    )
-    now = clock.now()
-    fresh = []
-    for users, key, params in entries:
-        texts: dict[str, str] = {}
-        for pk, user in users.items():
-            if (pk, key) in already:
-                continue
-            language = user.language or settings.LANGUAGE_CODE
-            if language not in texts:
-                with translation.override(language):
-                    texts[language] = _(message) % (params or {})
-            fresh.append(
-                Notification(user=user, case=case, key=key, message=texts[language], created_at=now)
-            )
-    if not fresh:
-        return []
-    Notification.objects.bulk_create(fresh)  # sets the ids: both databases return them
-    ids = [n.pk for n in fresh if n.user.email]
-    if not ids:
-        return []
-    from .tasks import send_notification_mail
-
-    transaction.on_commit(lambda: [send_notification_mail.enqueue(pk) for pk in ids])
-    return ids
-
-
-def party_of(case: Case):
-    """The applicant, and the agent acting for them: told what the case asks of them."""
-    return User.objects.filter(pk__in=[case.applicant_id, case.agent_id], is_active=True)
-
-
-def _notify_party(case: Case, key: str, message: str, params: dict | None = None) -> None:
-    notify(party_of(case), case, f"case:{case.pk}:{key}", message, params)
 
 
 # ---- numbers and limits ----------------------------------------------------------------
@@ -260,18 +192,6 @@ def task_due(start: dt.date, task: ReviewTask, *, fast_track: bool) -> dt.date:
     return cal.add_days(due, task.paused_days, task.limit_unit) if task.paused_days else due
 
 
-def required_materials(items) -> list[Material]:
-    """Each paper once, however many items ask for it; papers issued by an item of the same
-    application are produced inside the government (免提交)."""
-    item_ids = {i.pk for i in items}
-    seen = {}
-    for material in Material.objects.filter(items__in=item_ids).order_by("name").distinct():
-        if material.issued_by_id in item_ids:
-            continue
-        seen[material.pk] = material
-    return list(seen.values())
-
-
 # ---- apply -----------------------------------------------------------------------------
 
 
@@ -329,7 +249,7 @@ def apply(
     try:
         with transaction.atomic():
             case = _create_case(actor, applicant, title, project_type, chosen, lead, channel)
-            _attach(case, checked, actor, written, first=True)
+            attach(case, checked, actor, written, first=True)
             append_event(
                 case,
                 actor,
@@ -432,55 +352,6 @@ def _create_case(actor, applicant, title, project_type, chosen, lead, channel) -
     return case
 
 
-def _attach(case: Case, checked: list, actor, written: list, *, first: bool = False) -> None:
-    """Store the papers (`checked`: material and checked upload pairs); a later upload of a
-    material supersedes the earlier one (`first`: the case is new and holds none yet)."""
-    rows = []
-    for material, upload in checked:
-        path = uploads.store(upload)
-        written.append(path)
-        rows.append(
-            CaseMaterial(
-                case=case,
-                material=material,
-                file=path,
-                original_name=upload.name,
-                content_type=upload.content_type,
-                size=upload.size,
-                sha256=upload.sha256,
-                uploaded_by=actor,
-                uploaded_at=clock.now(),
-            )
-        )
-    if rows and not first:
-        CaseMaterial.objects.filter(
-            case=case, material__in=[r.material for r in rows], superseded=False
-        ).update(superseded=True)
-    CaseMaterial.objects.bulk_create(rows)
-
-
-def _check_files(case: Case, files: dict | None, allowed_ids: set[int]) -> list:
-    checked = []
-    for key, uploaded in (files or {}).items():
-        try:
-            material_id = int(key)
-        except (TypeError, ValueError):
-            material_id = None
-        if material_id not in allowed_ids:
-            raise DomainError(
-                _("上传了本次不需要的材料。"), code="invalid", field=f"material_{key}"
-            )
-        checked.append(
-            (
-                Material.objects.get(pk=material_id),
-                uploads.check_upload(uploaded, field=f"material_{key}"),
-            )
-        )
-    already = sum(case.materials.filter(superseded=False).values_list("size", flat=True))
-    uploads.check_case_total([c for _m, c in checked], already)
-    return checked
-
-
 # ---- the case as a whole ---------------------------------------------------------------
 
 
@@ -560,7 +431,7 @@ def decide(case_id: int, actor, text: str = "") -> Case:
             fields=["decision", "decision_text", "decided_at"],
             payload={"decision": decision, "approved": approved, "items": len(states)},
         )
-        _notify_party(
+        notify_party(
             case,
             "decided",
             gettext_noop("您的申请 %(number)s 已作出决定：%(decision)s。"),
@@ -569,7 +440,7 @@ def decide(case_id: int, actor, text: str = "") -> Case:
         # 容缺受理: the decision may be made without the promised papers, the document not.
         missing = shortfalls_block_document(case)
         if missing:
-            _notify_party(
+            notify_party(
                 case,
                 "document_waits",
                 gettext_noop(
@@ -604,7 +475,7 @@ def _cancel_open_tasks(case: Case, actor, why: str) -> None:
     today = clock.today()
     tasks = list(case.tasks.filter(state__in=OPEN_TASK_STATES).select_related("item"))
     # Told while the tasks are still theirs: who holds each one follows from its state.
-    _notify_departments(
+    notify_departments(
         case,
         tasks,
         "cancelled",
@@ -663,7 +534,7 @@ def suspend(case_id: int, actor, reason: str) -> Case:
             payload={"reason": reason[:2000]},
         )
         key = f"suspended:{case.event_count}"  # one suspension, one round of notices
-        _notify_party(
+        notify_party(
             case,
             key,
             gettext_noop(
@@ -671,7 +542,7 @@ def suspend(case_id: int, actor, reason: str) -> Case:
             ),
             {"number": case.number, "reason": reason[:200]},
         )
-        _notify_departments(
+        notify_departments(
             case,
             stopped,
             key,
@@ -697,47 +568,19 @@ def resume(case_id: int, actor) -> Case:
         _set_state(case, actor, "resumed", CaseState.IN_REVIEW, fields=["state_before_suspension"])
         refresh_case_due(case)
         key = f"resumed:{case.event_count}"
-        _notify_party(
+        notify_party(
             case,
             key,
             gettext_noop("您的申请 %(number)s 已恢复办理，承诺办结日期顺延至 %(due)s。"),
             {"number": case.number, "due": case.due_date.isoformat() if case.due_date else "—"},
         )
-        _notify_departments(
+        notify_departments(
             case,
             resumed,
             key,
             gettext_noop("【恢复】办件 %(number)s 已恢复办理，事项“%(item)s”于 %(due)s 前办结。"),
         )
     return case
-
-
-def _notify_departments(case: Case, tasks: list, key: str, message: str) -> None:
-    """Tell whoever holds each task: its department's reviewers, or for an item referred to
-    the joint meeting, the lead department's leads. `message` may use number, item, due."""
-    tasks = [t for t in tasks if t.state != TaskState.WAITING]
-    reviewers = defaultdict(list)
-    for user in User.objects.filter(
-        role=Role.REVIEWER, department_id__in={t.department_id for t in tasks}, is_active=True
-    ):
-        reviewers[user.department_id].append(user)
-    leads = list(leads_of(case)) if any(t.state == TaskState.REFERRED for t in tasks) else []
-    notify_each(
-        case,
-        message,
-        [
-            (
-                leads if t.state == TaskState.REFERRED else reviewers[t.department_id],
-                f"task:{t.pk}:{key}",
-                {
-                    "number": case.number,
-                    "item": t.item.name,
-                    "due": t.due_date.isoformat() if t.due_date else "—",
-                },
-            )
-            for t in tasks
-        ],
-    )
 
 
 def _close_pause(task: ReviewTask, today: dt.date) -> int:
@@ -821,13 +664,13 @@ def set_fast_track(case_id: int, actor, reason: str) -> Case:
         )
         if case.accepted_on:
             refresh_case_due(case)
-        _notify_departments(
+        notify_departments(
             case,
             moved,
             "fast_tracked",
             gettext_noop("【特事特办】办件 %(number)s 的事项“%(item)s”须于 %(due)s 前办结。"),
         )
-        _notify_party(
+        notify_party(
             case,
             "fast_tracked",
             gettext_noop("您的申请 %(number)s 已列为特事特办，各事项将加快办理。"),
@@ -934,7 +777,7 @@ def record_document_issued(case: Case, actor, *, document_number: str, sha256: s
         fields=["closed_at"],
         payload={"document": document_number, "sha256": sha256},
     )
-    _notify_party(
+    notify_party(
         case,
         "document",
         gettext_noop("您的申请 %(number)s 已出具批复文件，可在办件页面下载。"),

@@ -16,26 +16,22 @@ from workdays.service import current_calendar
 from . import uploads
 from .engine import (
     NOTICE_WORKING_DAYS,
-    _attach,
     _cancel_open_tasks,
-    _check_files,
     _is_clerk_of,
     _is_party,
-    _notify_party,
     _require,
     _require_state,
     _set_state,
     _visible_case,
-    leads_of,
     lock_case,
-    notify,
     outstanding_shortfalls,
     refresh_case_due,
-    required_materials,
     take_current_limits,
 )
 from .events import append_event
+from .materials import attach, check_files, required_materials
 from .models import Case, CaseState, Notice, Shortfall
+from .notifications import leads_of, notify, notify_party
 
 
 def issue_notice(case_id: int, actor, problems: list[dict]) -> Notice:
@@ -83,7 +79,7 @@ def issue_notice(case_id: int, actor, problems: list[dict]) -> Notice:
             CaseState.NOTICE,
             payload={"notice": notice.pk, "problems": clean},
         )
-        _notify_party(
+        notify_party(
             case,
             "notice",
             gettext_noop("您的申请 %(number)s 需要补正材料，请查看一次性告知。"),
@@ -106,12 +102,12 @@ def supply_notice(case_id: int, actor, files: dict | None, note: str = "") -> Ca
                 m.pk
                 for m in required_materials([t.item for t in case.tasks.select_related("item")])
             }
-            checked = _check_files(case, files, asked | needed)
+            checked = check_files(case, files, asked | needed)
             if not checked:
                 raise DomainError(
                     _("请上传一次性告知要求补正的材料。"), code="invalid", field="files"
                 )
-            _attach(case, checked, actor, written)
+            attach(case, checked, actor, written)
             notice.resolved_at = clock.now()
             notice.save(update_fields=["resolved_at"])
             case.notice_deadline = current_calendar().add_working_days(
@@ -164,7 +160,7 @@ def accept(case_id: int, actor, *, shortfalls: list[dict] | None = None) -> Case
         _start_clocks(
             case, actor, today, kind="accepted", payload={"shortfalls": len(shortfalls or [])}
         )
-        _notify_party(
+        notify_party(
             case,
             "accepted",
             gettext_noop("您的申请 %(number)s 已受理，各部门并联审批中。"),
@@ -188,7 +184,7 @@ def accept_by_default(case_id: int) -> bool:
             kind="accepted_by_default",
             payload={"received": received.isoformat()},
         )
-        _notify_party(
+        notify_party(
             case,
             "accepted",
             gettext_noop("您的申请 %(number)s 已依法视为受理。"),
@@ -241,7 +237,7 @@ def refuse_intake(case_id: int, actor, reason: str) -> Case:
             fields=["decision_text", "closed_at"],
             payload={"reason": reason[:2000]},
         )
-        _notify_party(
+        notify_party(
             case,
             "refused",
             gettext_noop("您的申请 %(number)s 不予受理，理由见办件页面。"),
@@ -273,10 +269,10 @@ def supply_shortfall(case_id: int, actor, shortfall_id: int, files: dict) -> Sho
             shortfall = case.shortfalls.filter(pk=shortfall_id, supplied_at__isnull=True).first()
             if shortfall is None:
                 raise NotFound(_("没有待补交的容缺材料。"))
-            checked = _check_files(case, files, {shortfall.material_id})
+            checked = check_files(case, files, {shortfall.material_id})
             if not checked:
                 raise DomainError(_("请上传承诺补交的材料。"), code="invalid", field="files")
-            _attach(case, checked, actor, written)
+            attach(case, checked, actor, written)
             shortfall.supplied_at = clock.now()
             shortfall.save(update_fields=["supplied_at"])
             append_event(

@@ -20,23 +20,18 @@ from lianban.errors import Conflict, DomainError, NotFound
 
 from . import uploads
 from .engine import (
-    _attach,
-    _check_files,
     _close_pause,
     _is_lead_of,
     _is_party,
-    _notify_party,
     _require,
     _require_state,
     _visible_case,
-    leads_of,
     lock_case_of_task,
-    notify,
-    notify_each,
     refresh_case_due,
     task_due,
 )
 from .events import append_event, append_events
+from .materials import attach, check_files
 from .models import (
     DECIDED_TASK_STATES,
     Case,
@@ -49,6 +44,7 @@ from .models import (
     TaskPause,
     TaskState,
 )
+from .notifications import leads_of, notify, notify_each, notify_party
 
 MAX_TEXT = 4000
 
@@ -350,7 +346,7 @@ def _pause(task_id, actor, kind, reason, materials) -> TaskPause:
             payload={"kind": kind, "reason": reason, "materials": pause.materials},
         )
         if kind == TaskPause.Kind.SUPPLEMENT:
-            _notify_party(
+            notify_party(
                 case,
                 f"supplement:{pause.pk}",
                 gettext_noop("您的申请 %(number)s 的事项“%(item)s”需要补正：%(reason)s"),
@@ -386,13 +382,13 @@ def supply_supplement(
                 raise Conflict(_("该事项没有待补正的内容。"), code="wrong_state")
             pause = task.pauses.filter(ended_on__isnull=True).order_by("-pk").first()
             allowed = set(pause.materials) | set(task.item.materials.values_list("pk", flat=True))
-            checked = _check_files(case, files, allowed)
+            checked = check_files(case, files, allowed)
             note = _text(note, "note")
             if not checked and not note:
                 raise DomainError(
                     _("请上传补正材料或填写补正说明。"), code="invalid", field="files"
                 )
-            _attach(case, checked, actor, written)
+            attach(case, checked, actor, written)
             days = _close_pause(task, clock.today())
             _task_transition(
                 case,

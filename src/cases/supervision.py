@@ -28,7 +28,7 @@ from lianban import clock
 from workdays.calendar import UnscheduledYear, WorkCalendar
 from workdays.service import current_calendar
 
-from .engine import effective_limit, leads_of, notify, party_of
+from .engine import effective_limit
 from .intake import accept_by_default
 from .models import (
     OPEN_CASE_STATES,
@@ -40,6 +40,7 @@ from .models import (
     Shortfall,
     TaskState,
 )
+from .notifications import leads_of, notify, party_of
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from django.db.models import F
 from django.test import override_settings
 
 from accounts.models import Role, User
-from cases import engine, intake, review
+from cases import engine, intake, materials, review
 from cases.models import (
     OPEN_TASK_STATES,
     Case,
@@ -379,7 +379,7 @@ class Simulation:
                 if isinstance(what, ProjectType)
                 else [what]
             )
-            self.papers[key] = engine.required_materials(chosen)
+            self.papers[key] = materials.required_materials(chosen)
         return self.papers[key]
 
     def _intake(self, day: dt.date, case_id: int) -> None:

@@ -1,8 +1,8 @@
 """The language a user reads the site in is kept on their account, so that what reaches them
 later (notifications, their mail) comes in that language too."""
 
-from cases.engine import notify
 from cases.models import Notification
+from cases.notifications import notify
 
 PASSWORD = "correct horse battery"  # the cast's password (tests/conftest.py)
 # A message the English catalogue translates (cases/supervision.py).

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.files.storage import default_storage
 
-from cases import engine, intake, review
+from cases import engine, intake, materials, review
 from cases.events import rebuild_states, verify_case
 from cases.models import Case, CaseEvent, CaseMaterial, CaseState, Decision, TaskState
 from lianban.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -23,7 +23,7 @@ def test_application_gets_a_readable_number_and_a_query_code(submitted):
 
 
 def test_each_paper_is_uploaded_once_and_papers_issued_inside_are_not_asked(submitted, catalog):
-    needed = {m.name for m in engine.required_materials([catalog[k] for k in "ABCD"])}
+    needed = {m.name for m in materials.required_materials([catalog[k] for k in "ABCD"])}
     assert needed == {"申请表", "项目备案证明", "施工图设计文件"}  # 用地规划许可证 comes from A
     assert CaseMaterial.objects.filter(case=submitted).count() == 3
 

@@ -27,6 +27,7 @@ from ..forms import (
     SupplyForm,
     WithdrawForm,
 )
+from ..materials import required_materials
 from ..models import (
     OPEN_CASE_STATES,
     Authorisation,
@@ -92,7 +93,7 @@ def apply(request):
     project, items = _chosen(request)
     if project is None and not items:
         return _choose(request)
-    materials = engine.required_materials(items)
+    materials = required_materials(items)
     reasons = needed_by(materials, items)
     form = ApplyForm(
         request.POST or None,

@@ -5,10 +5,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from .. import engine, intake
+from .. import intake
 from ..forms import (
     IntakeForm,
 )
+from ..materials import required_materials
 from ..models import (
     Case,
     CaseState,
@@ -43,7 +44,7 @@ def intake_check(request, pk):
     if not is_clerk_of(case, request.user):
         raise Http404
     items = [t.item for t in case.tasks.select_related("item")]
-    materials = engine.required_materials(items)
+    materials = required_materials(items)
     uploaded = {
         m.material_id: m for m in case.materials.filter(superseded=False).order_by("-uploaded_at")
     }
