@@ -37,7 +37,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks import _setup, engine_floor, engine_floor_raw
+from benchmarks import _setup, engine_floor, engine_floor_plpgsql, engine_floor_raw
 
 REGION = "139999"
 TARGETS = {5: 4.0, 40: 10.0}  # K -> least ratio ours / SpiffWorkflow
@@ -382,11 +382,16 @@ class Clock:
 
 
 def bench_k(k: int, runs: int, m: int) -> dict:
+    from django.db import connection
+
     cast = build_cast(k)
     spiff = SpiffProcess(k)
     centre, items = engine_floor.setup(cast)
 
     floors = {"floor": engine_floor, "raw": engine_floor_raw}
+    if connection.vendor == "postgresql":
+        engine_floor_plpgsql.install()
+        floors["plpgsql"] = engine_floor_plpgsql
 
     def walker(module):
         return lambda n, observe=None: module.walk(cast, n, centre, items, observe)
@@ -525,6 +530,8 @@ def load_text(triple) -> str:
 FLOOR_TITLES = {
     "floor": "The floor (the least an engine of this shape does with the ORM; engine_floor.py)",
     "raw": "The raw floor (the floor's statements, written as SQL; engine_floor_raw.py)",
+    "plpgsql": "The database-function floor (each step one call of a PL/pgSQL function;"
+    " engine_floor_plpgsql.py)",
 }
 
 

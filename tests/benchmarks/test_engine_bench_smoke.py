@@ -4,7 +4,14 @@ import itertools
 
 import pytest
 
-from benchmarks import _setup, engine_bench, engine_floor, engine_floor_raw, growth_bench
+from benchmarks import (
+    _setup,
+    engine_bench,
+    engine_floor,
+    engine_floor_plpgsql,
+    engine_floor_raw,
+    growth_bench,
+)
 from cases.events import verify_case
 from cases.models import Case, CaseState
 
@@ -56,21 +63,36 @@ def test_the_raw_floor_makes_the_floors_statements_and_rows(cast):
     assert raw.summary() and {op: row["per_call"] for op, row in raw.summary().items()} == {
         op: row["per_call"] for op, row in orm.summary().items()
     }
-
-    def walked(pk):
-        case = Case.objects.get(pk=pk)
-        events = list(case.events.order_by("seq"))
-        fields = ("state", "event_count", "accepted_at", "decided_at", "closed_at")
-        tasks = case.tasks.order_by("pk").values_list("state", "due_date", "decided_by")
-        return (
-            [getattr(case, f) for f in fields],
-            case.last_hash == events[-1].hash,
-            [(e.seq, e.kind, e.actor_id, e.at) for e in events],
-            all(e.prev_hash == before.hash for before, e in itertools.pairwise(events)),
-            list(tasks),
-        )
-
     assert walked(raw_id) == walked(orm_id)
+
+
+@pytest.mark.postgres
+def test_the_database_function_floor_makes_one_call_a_step_and_the_floors_rows(cast):
+    engine_floor_plpgsql.install()
+    centre, items = engine_floor.setup(cast)
+    orm, plpgsql = engine_bench.QueryCounter(), engine_bench.QueryCounter()
+    orm_id = engine_floor.walk(cast, 0, centre, items, orm)
+    plpgsql_id = engine_floor_plpgsql.walk(cast, 0, centre, items, plpgsql)
+    # BEGIN, the call, COMMIT.
+    assert {op: row["per_call"] for op, row in plpgsql.summary().items()} == {
+        op: [3] * len(row["per_call"]) for op, row in orm.summary().items()
+    }
+    assert walked(plpgsql_id) == walked(orm_id)
+
+
+def walked(pk):
+    """What a floor's walk leaves: the case, its tasks and its chained history."""
+    case = Case.objects.get(pk=pk)
+    events = list(case.events.order_by("seq"))
+    fields = ("state", "event_count", "accepted_at", "decided_at", "closed_at")
+    tasks = case.tasks.order_by("pk").values_list("state", "due_date", "decided_by")
+    return (
+        [getattr(case, f) for f in fields],
+        case.last_hash == events[-1].hash,
+        [(e.seq, e.kind, e.actor_id, e.at) for e in events],
+        all(e.prev_hash == before.hash for before, e in itertools.pairwise(events)),
+        list(tasks),
+    )
 
 
 def test_query_counter_sees_every_step_of_a_walk(cast):
