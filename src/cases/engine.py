@@ -802,3 +802,16 @@ def record_document_revoked(
     if successor_sha256:
         payload["successor_sha256"] = successor_sha256
     append_event(case, actor, "document_revoked", payload=payload)
+    params = {"number": case.number, "document": document_number, "reason": reason}
+    if successor_number:
+        message = gettext_noop(
+            "您的申请 %(number)s 的批复文件 %(document)s 已撤销（%(reason)s），已重新出具批复文件"
+            " %(successor)s，请在办件页面下载，以新文件为准。"
+        )
+        params["successor"] = successor_number
+    else:
+        message = gettext_noop(
+            "您的申请 %(number)s 的批复文件 %(document)s 已撤销（%(reason)s），不能再作为审批结果"
+            "使用；本办件目前没有有效的批复文件，详情请在办件页面查看或联系牵头部门。"
+        )
+    notify_party(case, f"revoked:{document_number}", message, params)

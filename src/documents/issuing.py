@@ -135,15 +135,15 @@ def document_data(case: Case, number: str, issued_on) -> DocumentData:
         )
         for task in everything
     )
-    tasks = [task for task in everything if task.pk not in halted_by]
-    copy_to = sorted(
-        {
-            task.department.name
-            for task in tasks
-            if not task.department.is_service_centre
-            and task.department_id != case.lead_department_id
-        }
-    )
+    # 抄送: every department that must act on the document or know of it (GB/T 9704 7.4.2):
+    # each one with an item in it, a stopped one too (it closes its file), and the lead when
+    # it is not the issuing service centre; in the county's own order of departments.
+    copied = {task.department for task in everything} | {case.lead_department}
+    copy_to = [
+        department.name
+        for department in sorted(copied, key=lambda d: d.code)
+        if not department.is_service_centre
+    ]
     if case.enterprise_id:
         party_name, party_uscc = case.enterprise.name, case.enterprise.uscc
     else:
@@ -164,6 +164,8 @@ def document_data(case: Case, number: str, issued_on) -> DocumentData:
         verify_url=verification_url(settings.SITE_URL, number),
         held_meeting=case.meetings.filter(state=JointMeeting.State.HELD).exists(),
         copy_to=tuple(copy_to),
+        reconsideration_body=settings.RECONSIDERATION_BODY,
+        court=settings.COURT_NAME,
     )
 
 

@@ -92,3 +92,18 @@ class ApprovalDocument(ChoiceLabels, models.Model):
     @property
     def download_name(self) -> str:
         return f"{self.number}.pdf"
+
+
+def standing(documents) -> ApprovalDocument | None:
+    """Of one case's documents, the one that says where the case stands: the valid one, or,
+    when every one has been revoked, the last revoked. A case closed on a document that was
+    revoked with none after it has no valid approval, and each page showing the case says so
+    (templates/documents/_standing.html). None before any document is issued."""
+    documents = list(documents)
+    valid = next((d for d in documents if d.is_valid), None)
+    if valid is not None or not documents:
+        return valid
+    # The end of the chain of successors: a reissue is revoked at the same moment as the one
+    # it replaces, or later.
+    ends = [d for d in documents if not d.successor_id] or documents
+    return max(ends, key=lambda d: (d.revoked_at, d.pk))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -115,6 +116,10 @@ class DocumentData:
     decision_text: str = ""
     held_meeting: bool = False
     copy_to: tuple[str, ...] = field(default=())
+    # Where a refusal may be challenged. issuing.document_data passes the county's settings;
+    # data built by hand (tests, benchmarks) gets them too.
+    reconsideration_body: str = field(default_factory=lambda: settings.RECONSIDERATION_BODY)
+    court: str = field(default_factory=lambda: settings.COURT_NAME)
 
     @property
     def title(self) -> str:
@@ -152,6 +157,15 @@ class DocumentData:
     @property
     def decided(self) -> list[ItemDecision]:
         return [i for i in self.items if not i.halted]
+
+    @property
+    def challengeable(self) -> str:
+        """The decisions against the applicant that the notice of remedies names: a refusal,
+        and the stopping of the items it halted (行政许可法 art. 38: a refusal states the
+        right to reconsideration and to sue). Empty when everything was approved."""
+        if self.halted:
+            return "不予许可和终止办理的决定"
+        return "不予许可的决定" if self.refused else ""
 
 
 @dataclass(frozen=True)

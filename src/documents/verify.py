@@ -152,13 +152,33 @@ def _status_finding(document: ApprovalDocument, *, with_reason: bool) -> Finding
         sentences.append(
             _("撤销理由：%(reason)s。") % {"reason": document.revoke_reason.rstrip("。")}
         )
-    if document.successor_id:
+    sentences += _replacement(document)
+    return Finding(False, _run_on(sentences))
+
+
+def _replacement(document: ApprovalDocument) -> list[str]:
+    """What stands in for a revoked document. Its successor may have been revoked in turn:
+    the reader is sent to the case's document in force, or told there is none."""
+    current = (
+        ApprovalDocument.objects.filter(case_id=document.case_id, status=DocumentStatus.VALID)
+        .exclude(pk=document.pk)
+        .first()
+    )
+    successor = document.successor if document.successor_id else None
+    if successor is not None and current is not None and successor.pk == current.pk:
+        return [_("替代文件为 %(number)s，请以替代文件为准。") % {"number": successor.number}]
+    sentences = []
+    if successor is not None:
+        sentences.append(_("替代文件 %(number)s 也已撤销。") % {"number": successor.number})
+    if current is not None:
         sentences.append(
-            _("替代文件为 %(number)s，请以替代文件为准。") % {"number": document.successor.number}
+            _("现行有效的是批复文件 %(number)s，请以该文件为准。") % {"number": current.number}
         )
+    elif successor is not None:
+        sentences.append(_("目前没有现行有效的替代文件。"))
     else:
         sentences.append(_("没有替代文件。"))
-    return Finding(False, _run_on(sentences))
+    return sentences
 
 
 def _run_on(sentences: list[str]) -> str:
@@ -180,15 +200,12 @@ def _registered_status_finding(document: ApprovalDocument) -> Finding:
             % {"number": document.number},
             neutral=True,
         )
-    text = _("登记的批复文件 %(number)s 已于 %(day)s 撤销。") % {
-        "number": document.number,
-        "day": _day(document.revoked_at),
-    }
-    if document.successor_id:
-        text += _("替代文件为 %(number)s，请以替代文件为准。") % {
-            "number": document.successor.number
-        }
-    return Finding(False, text)
+    sentences = [
+        _("登记的批复文件 %(number)s 已于 %(day)s 撤销。")
+        % {"number": document.number, "day": _day(document.revoked_at)},
+        *_replacement(document),
+    ]
+    return Finding(False, _run_on(sentences))
 
 
 def _signature_finding(check: SignatureCheck) -> Finding:

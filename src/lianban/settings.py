@@ -58,6 +58,11 @@ CSRF_FAILURE_VIEW = "lianban.views.csrf_failure"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 REGION_CODE = os.environ.get("LIANBAN_REGION_CODE", "139999")
 SERVICE_CENTRE_NAME = os.environ.get("LIANBAN_SERVICE_CENTRE", "示范县行政审批局")
+# Named in every refusal's notice of remedies (行政复议法 2023 art. 20, 行政诉讼法 art. 46):
+# the county government reviews its departments' decisions (行政复议法 art. 24); the court
+# is the county's, or the one the province assigns its administrative cases to (集中管辖).
+RECONSIDERATION_BODY = os.environ.get("LIANBAN_RECONSIDERATION_BODY", "示范县人民政府")
+COURT_NAME = os.environ.get("LIANBAN_COURT", "示范县人民法院")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -145,6 +145,36 @@ def decided_case(applicant, centre, land_item, works_item):
 
 
 @pytest.fixture
+def stopped_case(applicant, centre, land_item, works_item, dept_b):
+    """Land use refused; the works permit needs it and was cancelled, and so was the
+    acceptance that needs the works permit."""
+    case = build_case(
+        applicant,
+        centre,
+        [(land_item, False, {"opinion": "用地不符合国土空间规划"})],
+        decision=Decision.REFUSED,
+    )
+    acceptance = ApprovalItem.objects.create(
+        code="C", name="竣工验收备案", department=dept_b, legal_limit=15, promised_limit=5
+    )
+    refused = case.tasks.get()
+    previous = refused
+    for item in (works_item, acceptance):
+        task = ReviewTask.objects.create(
+            case=case,
+            item=item,
+            item_version=1,
+            department=item.department,
+            state=TaskState.CANCELLED,
+            limit_days=5,
+            legal_limit_days=15,
+        )
+        task.prerequisites.add(previous)
+        previous = task
+    return case
+
+
+@pytest.fixture
 def issued(decided_case, lead, frozen):
     from documents.issuing import issue_document
 

@@ -11,47 +11,16 @@ import pytest
 from django.utils.html import strip_tags
 from pypdf import PdfWriter
 
-from cases.models import CaseState, Decision, ReviewTask, TaskState
-from catalog.models import ApprovalItem
+from cases.models import CaseState
 from documents import issuing, keys, verify
 from documents.models import DocumentSequence
 from documents.render import ItemDecision, html
 
-from .conftest import build_case, partial_data
+from .conftest import partial_data
 
 
 def _text(data) -> str:
     return "".join(strip_tags(html(data).split("<body>", 1)[1]).split())
-
-
-@pytest.fixture
-def stopped_case(applicant, centre, land_item, works_item, dept_b):
-    """Land use refused; the works permit needs it and was cancelled, and so was the
-    acceptance that needs the works permit."""
-    case = build_case(
-        applicant,
-        centre,
-        [(land_item, False, {"opinion": "用地不符合国土空间规划"})],
-        decision=Decision.REFUSED,
-    )
-    acceptance = ApprovalItem.objects.create(
-        code="C", name="竣工验收备案", department=dept_b, legal_limit=15, promised_limit=5
-    )
-    refused = case.tasks.get()
-    previous = refused
-    for item in (works_item, acceptance):
-        task = ReviewTask.objects.create(
-            case=case,
-            item=item,
-            item_version=1,
-            department=item.department,
-            state=TaskState.CANCELLED,
-            limit_days=5,
-            legal_limit_days=15,
-        )
-        task.prerequisites.add(previous)
-        previous = task
-    return case
 
 
 @pytest.mark.django_db
