@@ -1,5 +1,17 @@
-"""Fill the English catalogue from src/locale/en.tsv (中文<TAB>English, one string a line;
-a third column names the message context, as pgettext's: 中文<TAB>English<TAB>history).
+"""Fill the English catalogue from src/locale/en*.tsv, one string a line:
+
+    中文<TAB>English
+    中文<TAB>English<TAB>context                      (pgettext's context: ...<TAB>history)
+    中文<TAB>one English<TAB>context<TAB>other English  (a counted string, see below)
+
+A counted string (ngettext, {% blocktranslate count %}) has one Chinese form and two English
+ones: the line gives the form for 1 in the second column and the form for every other
+number in the fourth; the third, the context, is empty when there is none:
+
+    已暂停 %(n)s 天<TAB>paused %(n)s day<TAB><TAB>paused %(n)s days
+
+Such a line fills only a counted entry (msgid_plural, msgstr[0] and msgstr[1]); a counted
+entry without a fourth column counts as missing, so "1 days" cannot slip through.
 
 `make messages` extracts the strings, runs this, then compiles. Strings missing from the
 TSV stay untranslated and are listed, so a reviewer sees what still needs English."""
@@ -44,14 +56,39 @@ def _drop_fuzzy(out: list[str]) -> None:
     out[k:] = comments + [line for line in out[k:] if line.startswith("msgctxt ")]
 
 
-def main() -> int:
-    table = {}
-    lines_in = [ln for tsv in TSVS for ln in tsv.read_text(encoding="utf-8").splitlines()]
+def _read_tables(lines_in: list[str]) -> tuple[dict, dict]:
+    """(context, 中文) -> English, and (context, 中文) -> (English for 1, English for more)."""
+    singles, plurals = {}, {}
     for line in lines_in:
         if line.strip() and not line.startswith("#"):
             zh, _, rest = line.partition("\t")
-            en, _, context = rest.partition("\t")
-            table[(context, zh)] = en
+            en, _, rest = rest.partition("\t")
+            context, _, other = rest.partition("\t")
+            if other:
+                plurals[(context, zh)] = (en, other)
+            else:
+                singles[(context, zh)] = en
+    return singles, plurals
+
+
+def _block(lines: list[str], i: int) -> tuple[list[str], int]:
+    """One keyword's lines (its first and the continuations), and the index after them."""
+    block = [lines[i]]
+    i += 1
+    while i < len(lines) and lines[i].startswith('"'):
+        block.append(lines[i])
+        i += 1
+    return block, i
+
+
+def _key(context: str, block: list[str]) -> tuple[str, str]:
+    text = "".join(b.strip()[1:-1] for b in [block[0][len("msgid ") :], *block[1:]])
+    return context, text.replace('\\"', '"').replace("\\n", "\n")
+
+
+def main() -> int:
+    lines_in = [ln for tsv in TSVS for ln in tsv.read_text(encoding="utf-8").splitlines()]
+    singles, plurals = _read_tables(lines_in)
     out, missing = [], []
     lines = PO.read_text(encoding="utf-8").splitlines()
     i = 0
@@ -60,32 +97,36 @@ def main() -> int:
         line = lines[i]
         if line.startswith("msgctxt "):
             context = _unquote([line[8:]])
-        if line.startswith("msgid "):
-            block = [line[6:]]
+        if not line.startswith("msgid "):
+            out.append(line)
             i += 1
-            while i < len(lines) and lines[i].startswith('"'):
-                block.append(lines[i])
-                i += 1
-            msgid = "".join(b.strip()[1:-1] for b in block)
-            key = (context, msgid.replace('\\"', '"').replace("\\n", "\n"))
-            context = ""
-            if key in table:
-                _drop_fuzzy(out)
-            out.append("msgid " + block[0])
-            out.extend(block[1:])
-            if i < len(lines) and lines[i].startswith("msgstr "):
-                j = i + 1
-                while j < len(lines) and lines[j].startswith('"'):
-                    j += 1
-                if key[1] and key in table:
-                    out.append("msgstr " + _quote(table[key]))
-                    i = j
-                    continue
-                if key[1]:
-                    missing.append(f"[{key[0]}] {key[1]}" if key[0] else key[1])
             continue
-        out.append(line)
-        i += 1
+        block, i = _block(lines, i)
+        key = _key(context, block)
+        context = ""
+        plural = i < len(lines) and lines[i].startswith("msgid_plural ")
+        if plural:
+            plural_block, i = _block(lines, i)
+            block += plural_block
+        found = key[1] and (key in plurals if plural else key in singles)
+        if found:
+            _drop_fuzzy(out)
+        out.extend(block)
+        # The msgstr lines that follow: msgstr, or msgstr[0], msgstr[1] … when counted.
+        old = []
+        while i < len(lines) and lines[i].startswith("msgstr"):
+            msgstr, i = _block(lines, i)
+            old += msgstr
+        if found and plural:
+            one, other = plurals[key]
+            out += ["msgstr[0] " + _quote(one), "msgstr[1] " + _quote(other)]
+        elif found:
+            out.append("msgstr " + _quote(singles[key]))
+        else:
+            out += old
+            if key[1]:
+                label = f"[{key[0]}] {key[1]}" if key[0] else key[1]
+                missing.append(label + (" (counted: needs its plural)" if plural else ""))
     text = "\n".join(out) + "\n"
     text = text.replace("#, fuzzy\n", "", 1) if '#, fuzzy\nmsgid ""' in text else text
     PO.write_text(text, encoding="utf-8")

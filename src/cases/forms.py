@@ -2,12 +2,16 @@
 rule of the domain is the engine's, and its DomainError lands beside the field it names."""
 
 from django import forms
+from django.forms.boundfield import BoundField
+from django.utils.html import conditional_escape, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from lianban.validators import DateField, DateTimeField, TextField
 
 from .models import Light, MeetingParticipant, TaskPause, TaskState
+from .templatetags.zh import ZH, marked_chinese, zh
 from .uploads import ACCEPTED_EXTENSIONS
 
 TEXT = {"rows": 3}
@@ -19,12 +23,50 @@ def put_error(form: forms.Form, error) -> None:
     form.add_error(field if field in form.fields else None, str(error.message))
 
 
+class FirstErrorField(BoundField):
+    """After a refused submit the keyboard lands on the first field in error, whose message
+    a screen reader then reads (aria-describedby), not on the button that was pressed: htmx
+    focuses the [autofocus] element of what it swaps in, a browser that of a page it loads."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors and self.name == self.form.first_error:
+            attrs["autofocus"] = True
+        return attrs
+
+
+class ChineseOptions(forms.Select):
+    """A choice of the county's records (people, departments): an option cannot hold the
+    <span lang> that templatetags/zh.py puts around them, so the option itself says it."""
+
+    def create_option(self, *args, **kwargs):
+        option = super().create_option(*args, **kwargs)
+        if marked_chinese(str(option["label"])):
+            option["attrs"]["lang"] = ZH
+        return option
+
+
+class CaseForm(forms.Form):
+    bound_field_class = FirstErrorField
+
+    @property
+    def first_error(self) -> str | None:
+        """The first field on show with an error; None when only the form as a whole has
+        one (cases/_form_errors.html then takes the focus to the message)."""
+        errors = self.errors
+        return next((n for n in self.fields if n in errors and not self[n].is_hidden), None)
+
+
 def _material_help(material, items) -> str:
-    names = _("、").join(i.name for i in items)
-    return _("以下事项需要：%(items)s") % {"items": names} if names else ""
+    if not items:
+        return ""
+    # The item names are Chinese in an English sentence: each is marked as the pages mark them.
+    names = format_html_join(_("、"), "{}", ((zh(i.name),) for i in items))
+    sentence = conditional_escape(_("以下事项需要：%(items)s"))
+    return mark_safe(sentence % {"items": names})  # noqa: S308 (sentence and names escaped)
 
 
-class MaterialUploads(forms.Form):
+class MaterialUploads(CaseForm):
     """One optional file input per paper, named material_<id> as the engine and the API name
     them; a paper shared by several items appears once, with the names of the items needing it."""
 
@@ -63,7 +105,10 @@ class MaterialUploads(forms.Form):
 class ApplyForm(MaterialUploads):
     title = TextField(label=_("项目名称"), max_length=200)
     applicant = forms.ModelChoiceField(
-        label=_("委托申请人"), queryset=User.objects.none(), required=False
+        label=_("委托申请人"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=ChineseOptions,
     )
 
     field_order = ["applicant", "title"]
@@ -86,17 +131,17 @@ class SupplyForm(MaterialUploads):
     )
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(CaseForm):
     """A button with no fields (resume the clock); it carries the engine's message if refused."""
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(CaseForm):
     reason = TextField(
         label=_("撤回理由"), required=False, max_length=1000, widget=forms.Textarea(attrs=TEXT)
     )
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(CaseForm):
     """The window's completeness checklist: per paper "missing or faulty" with the problem, or
     容缺 with the applicant's written promise; then accept, one-time notice, or refuse."""
 
@@ -202,7 +247,7 @@ class IntakeForm(forms.Form):
 # ---- review --------------------------------------------------------------------------
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(CaseForm):
     opinion = TextField(
         label=_("审查意见"), required=False, max_length=4000, widget=forms.Textarea(attrs=TEXT)
     )
@@ -212,13 +257,13 @@ class ApproveForm(forms.Form):
     result_number = TextField(label=_("证照编号"), required=False, max_length=64)
 
 
-class RefuseForm(forms.Form):
+class RefuseForm(CaseForm):
     opinion = TextField(
         label=_("不予许可的理由"), max_length=4000, widget=forms.Textarea(attrs=TEXT)
     )
 
 
-class SupplementRequestForm(forms.Form):
+class SupplementRequestForm(CaseForm):
     reason = TextField(
         label=_("需要补正的内容"), max_length=4000, widget=forms.Textarea(attrs=TEXT)
     )
@@ -231,7 +276,7 @@ class SupplementRequestForm(forms.Form):
         self.fields["materials"].choices = [(str(m.pk), m.name) for m in materials]
 
 
-class ExcludeTimeForm(forms.Form):
+class ExcludeTimeForm(CaseForm):
     kind = forms.ChoiceField(
         label=_("不计时的类型"),
         choices=[
@@ -243,7 +288,7 @@ class ExcludeTimeForm(forms.Form):
     reason = TextField(label=_("不计时的原因"), max_length=4000, widget=forms.Textarea(attrs=TEXT))
 
 
-class TaskFilterForm(forms.Form):
+class TaskFilterForm(CaseForm):
     OPEN = ""
     state = forms.ChoiceField(
         label=_("状态"), required=False, choices=[(OPEN, _("未审结")), *TaskState.choices]
@@ -253,9 +298,13 @@ class TaskFilterForm(forms.Form):
     )
 
 
-class BoardFilterForm(forms.Form):
+class BoardFilterForm(CaseForm):
     department = forms.ModelChoiceField(
-        label=_("部门"), required=False, queryset=None, empty_label=_("全部部门")
+        label=_("部门"),
+        required=False,
+        queryset=None,
+        empty_label=_("全部部门"),
+        widget=ChineseOptions,
     )
     light = forms.ChoiceField(
         label=_("监察状态"),
@@ -277,7 +326,7 @@ class BoardFilterForm(forms.Form):
 # ---- the lead department ---------------------------------------------------------------
 
 
-class DecideForm(forms.Form):
+class DecideForm(CaseForm):
     text = TextField(
         label=_("决定说明"), required=False, max_length=4000, widget=forms.Textarea(attrs=TEXT)
     )
@@ -285,19 +334,19 @@ class DecideForm(forms.Form):
 
 # The reason is required, but by the engine (engine.set_fast_track, engine.suspend): its
 # message lands beside the field, the same one the API answers with.
-class FastTrackForm(forms.Form):
+class FastTrackForm(CaseForm):
     reason = TextField(
         label=_("特事特办理由"), required=False, max_length=200, widget=forms.Textarea(attrs=TEXT)
     )
 
 
-class SuspendForm(forms.Form):
+class SuspendForm(CaseForm):
     reason = TextField(
         label=_("中止理由"), required=False, max_length=2000, widget=forms.Textarea(attrs=TEXT)
     )
 
 
-class ConveneForm(forms.Form):
+class ConveneForm(CaseForm):
     scheduled_for = DateTimeField(
         label=_("会议时间"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -321,7 +370,7 @@ class ConveneForm(forms.Form):
         self.initial.setdefault("tasks", [str(t.pk) for t in tasks])
 
 
-class RecordMeetingForm(forms.Form):
+class RecordMeetingForm(CaseForm):
     """Per department its attendance (and opinion); per item on the agenda a resolution."""
 
     ATTENDANCE = [
@@ -410,11 +459,11 @@ class RecordMeetingForm(forms.Form):
 # ---- agents ----------------------------------------------------------------------------
 
 
-class AgentSearchForm(forms.Form):
+class AgentSearchForm(CaseForm):
     q = TextField(label=_("代办员用户名"), required=False, max_length=150)
 
 
-class AuthoriseForm(forms.Form):
+class AuthoriseForm(CaseForm):
     agent = forms.ModelChoiceField(
         label=_("代办员"),
         queryset=User.objects.filter(role=Role.AGENT, is_active=True),

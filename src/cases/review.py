@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from accounts import permissions as rules
 from accounts.models import Role, User
@@ -47,6 +47,10 @@ from .models import (
 from .notifications import leads_of, notify, notify_each, notify_party
 
 MAX_TEXT = 4000
+
+# Stored in Chinese whichever language the clerk's page is in, as the county's records are;
+# pages show it in their own language (templatetags/zh.py).
+ON_THE_SPOT_OPINION = gettext_noop("即办件，窗口当场办结。")
 
 
 def _text(value, field, *, required=False, message=None) -> str:
@@ -109,7 +113,7 @@ def decide_on_the_spot(case: Case, actor, today: dt.date) -> None:
         task.due_date = today
         task.decided_at = clock.now()
         task.decided_by = actor
-        task.opinion = _("即办件，窗口当场办结。")
+        task.opinion = ON_THE_SPOT_OPINION
         _task_transition(
             case,
             task,
@@ -572,7 +576,10 @@ def record_meeting(
         missing = [agenda[t].item.name for t in agenda if t not in clean]
         if missing:
             raise DomainError(
-                _("以下事项还没有决议：%(items)s") % {"items": _("、").join(missing)},
+                ngettext(
+                    "以下事项还没有决议：%(items)s", "以下事项还没有决议：%(items)s", len(missing)
+                )
+                % {"items": _("、").join(missing)},
                 code="invalid",
                 field="resolutions",
             )

@@ -94,6 +94,7 @@ def test_an_application_with_errors_ties_each_message_to_its_field(
     applicant.get_by_role("button", name="提交申请").click()
 
     title = applicant.get_by_label("项目名称")
+    expect(title).to_be_focused()  # the keyboard lands on the first field in error
     expect(title).to_have_attribute("aria-invalid", "true")
     expect(title).to_have_accessible_description("这个字段是必填项。")
     # Each paper's field is described by the items that need it.
@@ -101,3 +102,41 @@ def test_an_application_with_errors_ties_each_message_to_its_field(
         "以下事项需要：建筑工程施工许可"
     )
     assert problems(applicant) == []
+
+
+def open_task(page, live_server, case, code):
+    from cases.models import ReviewTask
+
+    task = ReviewTask.objects.get(case=case, item__code=code)
+    page.goto(f"{live_server.url}/cases/tasks/{task.pk}/")
+    page.evaluate("window.notReloaded = true")
+    return task
+
+
+def test_a_refused_htmx_submit_puts_the_keyboard_on_the_first_field_in_error(
+    open_as, accepted_case, live_server
+):
+    reviewer = open_as("zr_shenpi")
+    open_task(reviewer, live_server, accepted_case, "ZR01")
+    reviewer.get_by_role("button", name="提交不予许可意见").click()
+
+    opinion = reviewer.get_by_label("不予许可的理由")
+    expect(opinion).to_be_focused()  # not the button pressed, which htmx would refocus
+    expect(opinion).to_have_attribute("aria-invalid", "true")
+    expect(opinion).to_have_accessible_description("这个字段是必填项。")
+    assert reviewer.evaluate("window.notReloaded") is True  # htmx swapped the panel in place
+
+
+def test_an_action_refused_as_a_whole_puts_the_keyboard_on_its_message(
+    open_as, county, accepted_case, live_server
+):
+    from cases import review
+
+    reviewer = open_as("zr_shenpi")
+    task = open_task(reviewer, live_server, accepted_case, "ZR01")
+    review.approve_task(task.pk, county["land"])  # a colleague, meanwhile
+    reviewer.get_by_role("button", name="同意准予").click()
+
+    message = reviewer.locator("#task-actions p.error")
+    expect(message).to_contain_text("不能进行此操作")
+    expect(message).to_be_focused()  # the button pressed is gone with the old panel
