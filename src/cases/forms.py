@@ -2,12 +2,12 @@
 rule of the domain is the engine's, and its DomainError lands beside the field it names."""
 
 from django import forms
-from django.forms.boundfield import BoundField
 from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from lianban.forms import first_error
 from lianban.validators import DateField, DateTimeField, TextField
 
 from .models import Light, MeetingParticipant, TaskPause, TaskState
@@ -23,18 +23,6 @@ def put_error(form: forms.Form, error) -> None:
     form.add_error(field if field in form.fields else None, str(error.message))
 
 
-class FirstErrorField(BoundField):
-    """After a refused submit the keyboard lands on the first field in error, whose message
-    a screen reader then reads (aria-describedby), not on the button that was pressed: htmx
-    focuses the [autofocus] element of what it swaps in, a browser that of a page it loads."""
-
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        if self.errors and self.name == self.form.first_error:
-            attrs["autofocus"] = True
-        return attrs
-
-
 class ChineseOptions(forms.Select):
     """A choice of the county's records (people, departments): an option cannot hold the
     <span lang> that templatetags/zh.py puts around them, so the option itself says it."""
@@ -47,14 +35,9 @@ class ChineseOptions(forms.Select):
 
 
 class CaseForm(forms.Form):
-    bound_field_class = FirstErrorField
-
     @property
     def first_error(self) -> str | None:
-        """The first field on show with an error; None when only the form as a whole has
-        one (cases/_form_errors.html then takes the focus to the message)."""
-        errors = self.errors
-        return next((n for n in self.fields if n in errors and not self[n].is_hidden), None)
+        return first_error(self)
 
 
 def _material_help(material, items) -> str:

@@ -148,6 +148,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Every form focuses its first field in error after a refused submit (lianban/forms.py).
+FORM_RENDERER = "lianban.forms.Renderer"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 # Each role lands on its own starting page (cases.views.home): the list of its work.
