@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from lianban import clock
 from lianban.validators import TextField
 
-from . import security
+from . import security, tokens
 from .models import LoginAttempt
 
 
@@ -63,3 +63,19 @@ class NewTokenForm(forms.Form):
         max_length=100,
         help_text=gettext_lazy("写明用途，例如“企业ERP对接”，便于日后识别和吊销。"),
     )
+    days = forms.TypedChoiceField(
+        label=gettext_lazy("有效期"),
+        coerce=int,
+        # Left out (a script posting the name alone), the default term.
+        required=False,
+        empty_value=None,
+        help_text=gettext_lazy("到期后令牌失效，到期前会提醒您；可随时提前吊销。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # From the settings of the moment, which tests and deployments change.
+        self.fields["days"].choices = [
+            (days, _("%(n)d 天") % {"n": days}) for days in tokens.terms()
+        ]
+        self.fields["days"].initial = tokens.default_term()

@@ -1,3 +1,4 @@
+import datetime as dt
 import hashlib
 import secrets
 
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.masking import mask_phone
 from directory.validators import validate_phone
+from lianban import clock
 from lianban.choices import ChoiceLabels
 
 
@@ -84,15 +86,19 @@ class User(ChoiceLabels, AbstractUser):
 
 
 class ApiToken(models.Model):
-    """A per-user API token. Only its SHA-256 is stored; the key is shown once at creation."""
+    """A per-user API token. Only its SHA-256 is stored; the key is shown once at creation.
+    It works until it is revoked or runs out (expires_at), whichever comes first."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("名称"), max_length=100)
-    prefix = models.CharField(max_length=8, db_index=True)
+    prefix = models.CharField(_("开头"), max_length=8, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now)
+    expires_at = models.DateTimeField(_("到期时间"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("接口令牌")
@@ -106,10 +112,31 @@ class ApiToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User, name: str) -> tuple["ApiToken", str]:
+    def issue(cls, user: User, name: str, *, days: int | None = None) -> tuple["ApiToken", str]:
+        """A token good for `days` (API_TOKEN_DAYS by default); accounts.tokens.issue checks
+        the name and the term a person chose."""
         key = "lb_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=key[:8], key_hash=cls.hash(key))
+        now = clock.now()
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            prefix=key[:8],
+            key_hash=cls.hash(key),
+            created_at=now,
+            expires_at=now + dt.timedelta(days=days or settings.API_TOKEN_DAYS),
+        )
         return token, key
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= clock.now()
+
+    @property
+    def expires_soon(self) -> bool:
+        """Within API_TOKEN_WARN_DAYS of running out, when its owner is told
+        (accounts.tokens.warn_expiring)."""
+        left = self.expires_at - clock.now()
+        return dt.timedelta(0) < left <= dt.timedelta(days=settings.API_TOKEN_WARN_DAYS)
 
 
 class LoginAttempt(ChoiceLabels, models.Model):

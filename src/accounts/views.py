@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import check_for_language
@@ -46,12 +47,18 @@ def token_list(request):
     new_key = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, new_key = tokens.issue(request.user, form.cleaned_data["name"], request=request)
+            _token, new_key = tokens.issue(
+                request.user,
+                form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+                request=request,
+            )
         except DomainError as e:
             form.add_error(None, e.message)
         else:
             form = NewTokenForm()
-    rows = request.user.api_tokens.order_by("revoked_at", "-created_at")
+    # The revoked last on either database (PostgreSQL sorts NULL last, SQLite first).
+    rows = request.user.api_tokens.order_by(F("revoked_at").asc(nulls_first=True), "-created_at")
     return render(
         request, "accounts/tokens.html", {"form": form, "tokens": rows, "new_key": new_key}
     )

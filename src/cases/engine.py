@@ -281,7 +281,7 @@ def _items_and_lead(project_type, items):
             project_type = ProjectType.objects.filter(pk=project_type).first()
         if project_type is None or not project_type.is_active:
             raise DomainError(_("所选项目类型不存在。"), code="invalid", field="project_type")
-        stages = list(project_type.stages.order_by("order").prefetch_related("items"))
+        stages = list(project_type.stages.order_by("order").with_items())
         chosen = {i.pk: i for s in stages for i in s.items.all() if i.is_active}
         if not chosen:
             raise DomainError(

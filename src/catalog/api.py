@@ -3,9 +3,9 @@ as {code, message} like every other router (lianban/api.py)."""
 
 import datetime as dt
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
@@ -18,7 +18,7 @@ from workdays.calendar import UnscheduledYear
 from . import guide
 from .checks import split_list
 from .limits import display_limit
-from .models import ApprovalItem, ProjectType
+from .models import ApprovalItem, ProjectType, Stage
 from .records import Limit, normalise_code
 
 router = Router(tags=["事项清单 catalog"])
@@ -129,15 +129,19 @@ def _summary(item: ApprovalItem) -> dict:
     auth=None,
     summary="事项列表（按名称、部门查询）",
 )
-@paginate(BoundedPages, page_size=20)
-def items(request, q: Text(_l("关键词"), 100) = "", department: Text(_l("部门编码"), 32) = ""):
-    return [_summary(i) for i in guide.search_items(q, department)]
+@paginate(BoundedPages, page_size=20, out=_summary)
+def items(
+    request,
+    q: Text(gettext_lazy("关键词"), 100) = "",
+    department: Text(gettext_lazy("部门编码"), 32) = "",
+):
+    return guide.search_items(q, department)
 
 
 @router.get(
     "/items/{code}", response={200: ItemDetail, **PUBLIC_LOOKUP}, auth=None, summary="事项办事指南"
 )
-def item(request, code: Text(_l("事项编码"), 64)):
+def item(request, code: Text(gettext_lazy("事项编码"), 64)):
     found = guide.get_item(code)
     papers = guide.item_papers(found)
     return {
@@ -162,6 +166,10 @@ def item(request, code: Text(_l("事项编码"), 64)):
     }
 
 
+# each stage's items in the county's order (StageItem.position)
+_STAGES = Prefetch("stages", queryset=Stage.objects.select_related("lead_department").with_items())
+
+
 def _project(project: ProjectType) -> dict:
     return {
         "id": project.pk,
@@ -173,7 +181,7 @@ def _project(project: ProjectType) -> dict:
                 "order": s.order,
                 "name": s.name,
                 "lead_department": s.lead_department.name,
-                "items": sorted(i.code for i in s.items.all() if i.is_active),
+                "items": [i.code for i in s.items.all() if i.is_active],
             }
             for s in project.stages.all()
         ],
@@ -184,9 +192,7 @@ def _project(project: ProjectType) -> dict:
     "/project-types", response=list[ProjectTypeOut], auth=None, summary="项目类型（一件事）"
 )
 def project_types(request):
-    projects = ProjectType.objects.filter(is_active=True).prefetch_related(
-        "stages__items", "stages__lead_department"
-    )
+    projects = ProjectType.objects.filter(is_active=True).prefetch_related(_STAGES)
     return [_project(p) for p in projects.order_by("name")]
 
 
@@ -198,9 +204,9 @@ def project_types(request):
 )
 def project_type(request, pk: PathId):
     project = guide.get_project_type(pk)
-    # As project_types reads them: the stages' departments and items in two statements, not
-    # two a stage.
-    prefetch_related_objects([project], "stages__items", "stages__lead_department")
+    # As project_types reads them: the stages with their departments, and their items, in
+    # two statements, not two a stage.
+    prefetch_related_objects([project], _STAGES)
     return _project(project)
 
 
@@ -215,8 +221,8 @@ def project_type(request, pk: PathId):
 def plan(
     request,
     project_type: Id | None = None,
-    items: Text(_l("事项编码"), 5000) = "",
-    start: Day(_l("开始日期")) | None = None,
+    items: Text(gettext_lazy("事项编码"), 5000) = "",
+    start: Day(gettext_lazy("开始日期")) | None = None,
 ):
     day = start or clock.today()
     codes = [normalise_code(c) for c in split_list(items)][:500]

@@ -352,22 +352,12 @@ class _Reader:
                 except ValueError:
                     order = None
                 if not order:
-                    self.add(
-                        sheet,
-                        row.number,
-                        "stage_order",
-                        _("阶段顺序应为1、2、3等正整数。"),
-                    )
+                    self.add(sheet, row.number, "stage_order", bad_stage_order())
             if not codes and "items" in sheet.columns:
-                self.add(sheet, row.number, "items", _("阶段没有列出事项。"))
+                self.add(sheet, row.number, "items", _stage_without_items())
             for code in codes:
                 if code not in self.catalog.items:
-                    self.add(
-                        sheet,
-                        row.number,
-                        "items",
-                        _("未知事项编码“%(code)s”：“事项”表中没有该事项。") % {"code": code},
-                    )
+                    self.add(sheet, row.number, "items", unknown_item(code))
             if not (name and stage_name and order):
                 continue
             project = self.catalog.project_types.get(name)
@@ -396,21 +386,57 @@ class _Reader:
             for code in codes:
                 earlier = placed.get((name, code))
                 if earlier is not None and earlier is not stage:
-                    self.add(
-                        sheet,
-                        row.number,
-                        "items",
-                        _(
-                            "事项“%(code)s”已列入本项目类型的“%(stage)s”阶段，一个事项只能属于一个阶段。"
-                        )
-                        % {"code": code, "stage": earlier.name},
-                    )
+                    self.add(sheet, row.number, "items", _item_in_two_stages(code, earlier))
                     continue
                 placed[(name, code)] = stage
                 if code not in stage.items:
                     stage.items = (*stage.items, code)
         for project in self.catalog.project_types.values():
             project.stages.sort(key=lambda s: s.order)
+
+
+# What is said of a project type's stages, by the workbook's reader row by row
+# (read_project_types) and of records by stage_problems (the admin): the same words.
+def bad_stage_order() -> str:
+    return _("阶段顺序应为1、2、3等正整数。")
+
+
+def unknown_item(code: str) -> str:
+    return _("未知事项编码“%(code)s”：“事项”表中没有该事项。") % {"code": code}
+
+
+def _stage_without_items() -> str:
+    return _("阶段没有列出事项。")
+
+
+def _item_in_two_stages(code: str, earlier: StageRecord) -> str:
+    return _("事项“%(code)s”已列入本项目类型的“%(stage)s”阶段，一个事项只能属于一个阶段。") % {
+        "code": code,
+        "stage": earlier.name,
+    }
+
+
+def stage_problems(catalog: Catalog):
+    """What the reader finds in the 项目类型 sheet row by row (read_project_types), found
+    in the records of a catalog that did not come from a file: the database with an edit
+    made in the admin (admin.py). Yields what catalog_problems yields."""
+    for project in catalog.project_types.values():
+        if not project.stages:  # a sheet gives a project type only with a stage
+            yield (
+                "project_types",
+                project,
+                "stage",
+                _("项目类型“%(type)s”没有阶段：请至少设置一个阶段，并列出其事项。")
+                % {"type": project.name},
+            )
+        placed: dict[str, StageRecord] = {}
+        for stage in project.stages:
+            if not stage.items:
+                yield ("project_types", stage, "items", _stage_without_items())
+            for code in stage.items:
+                earlier = placed.setdefault(code, stage)
+                if earlier is not stage:
+                    yield ("project_types", stage, "items", _item_in_two_stages(code, earlier))
 
 
 def _cross_checks(book: Workbook, checked: Checked, table: DayTable) -> None:
@@ -504,7 +530,26 @@ def catalog_problems(catalog: Catalog, table: DayTable, unparsed=frozenset()):
                 )
 
     for project in catalog.project_types.values():
+        named: dict[str, StageRecord] = {}
         for stage in project.stages:
+            first = named.setdefault(stage.name, stage)
+            if first is not stage:
+                # the progress page tells an applicant the stage by its name
+                yield (
+                    "project_types",
+                    stage,
+                    "stage",
+                    _(
+                        "“%(type)s”的第%(first)d阶段和第%(order)d阶段都叫“%(stage)s”："
+                        "请给各阶段不同的名称。"
+                    )
+                    % {
+                        "type": project.name,
+                        "first": first.order,
+                        "order": stage.order,
+                        "stage": stage.name,
+                    },
+                )
             if not stage.lead_department:
                 continue
             departments = {items[c].department for c in stage.items if c in items}

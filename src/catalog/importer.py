@@ -4,7 +4,8 @@ A re-import updates in place: an item whose content changed gets the next versio
 and a new ItemVersion row with what it now says, so a case accepted earlier keeps the
 limits of the version it recorded (cases/engine.py). Items and project types missing from
 the file are switched off (is_active), never deleted: cases still point at them. Departments
-missing from the file are left alone (they have staff and other business)."""
+missing from the file are left alone (they have staff and other business). A paper no item in
+use asks for any more (renamed or dropped) is retired, never deleted: cases name it."""
 
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from workdays.calendar import WorkCalendar
 
 from . import workbook
 from .checks import Checked, check
-from .models import ApprovalItem, ItemVersion, Material, ProjectType, Stage
+from .models import ApprovalItem, ItemVersion, Material, ProjectType, Stage, StageItem
 from .records import Catalog, ItemRecord, normalise_name
 from .store import item_record, snapshot
 
@@ -34,6 +35,7 @@ class ImportReport:
     project_types_created: int = 0
     project_types_updated: int = 0
     project_types_deactivated: int = 0
+    materials_retired: int = 0
 
     def __str__(self) -> str:
         return (
@@ -41,7 +43,8 @@ class ImportReport:
                 "部门：新增%(departments_created)d个，更新%(departments_updated)d个；"
                 "事项：新增%(items_created)d个，更新%(items_updated)d个，未变%(items_unchanged)d个，"
                 "停用%(items_deactivated)d个；项目类型：新增%(project_types_created)d个，"
-                "更新%(project_types_updated)d个，停用%(project_types_deactivated)d个。"
+                "更新%(project_types_updated)d个，停用%(project_types_deactivated)d个；"
+                "不再使用的材料停用%(materials_retired)d份。"
             )
             % self.__dict__
         )
@@ -62,6 +65,7 @@ def import_catalog(catalog: Catalog) -> ImportReport:
         departments = _departments(catalog, report)
         items = _items(catalog, departments, report)
         _links(catalog, items)
+        report.materials_retired = retire_materials()
         _project_types(catalog, departments, items, report)
         # Bulk writes send no signals: the guide's kept pages are dropped here.
         transaction.on_commit(pagecache.changed)
@@ -236,7 +240,7 @@ def _project_types(
             elif (stage.name, stage.lead_department_id) != (stage_record.name, lead.pk):
                 stage.name, stage.lead_department = stage_record.name, lead
                 stage.save(update_fields=["name", "lead_department"])
-            stage.items.set([items[code] for code in stage_record.items])
+            place_items(stage, [items[code] for code in stage_record.items])
         for stage in stages.values():  # stages the file no longer has
             stage.delete()
     dropped = [p.pk for name, p in existing.items() if name not in catalog.project_types]
@@ -246,12 +250,35 @@ def _project_types(
 
 
 def _stages_differ(project: ProjectType, record) -> bool:
+    """A stage's items listed in another order is a change too: the pages follow it."""
     now = [
-        (s.order, s.name, s.lead_department.code, sorted(i.code for i in s.items.all()))
-        for s in project.stages.order_by("order").select_related("lead_department")
+        (s.order, s.name, s.lead_department.code, [i.code for i in s.items.all()])
+        for s in project.stages.order_by("order").select_related("lead_department").with_items()
     ]
-    then = [(s.order, s.name, s.lead_department, sorted(s.items)) for s in record.stages]
+    then = [(s.order, s.name, s.lead_department, list(s.items)) for s in record.stages]
     return now != then
+
+
+def place_items(stage: Stage, items: list[ApprovalItem]) -> None:
+    """The stage's items, each at its place in `items` (StageItem.position); a link that
+    stays keeps its row. For the import and the admin alike."""
+    wanted = {item.pk: position for position, item in enumerate(items)}
+    have = {link.item_id: link for link in stage.item_links.all()}
+    gone = [link.pk for item_id, link in have.items() if item_id not in wanted]
+    if gone:
+        StageItem.objects.filter(pk__in=gone).delete()
+    moved = []
+    for item_id, position in wanted.items():
+        link = have.get(item_id)
+        if link is not None and link.position != position:
+            link.position = position
+            moved.append(link)
+    StageItem.objects.bulk_update(moved, ["position"])
+    StageItem.objects.bulk_create(
+        StageItem(stage=stage, item_id=item_id, position=position)
+        for item_id, position in wanted.items()
+        if item_id not in have
+    )
 
 
 def record_version(item: ApprovalItem) -> bool:
@@ -271,6 +298,17 @@ def record_version(item: ApprovalItem) -> bool:
         ItemVersion.objects.create(item=row, version=row.version, data=data)
     item.version = row.version
     return True
+
+
+def retire_materials() -> int:
+    """Papers no item in use asks for are retired (Material.is_active), and those asked for
+    again brought back; returns how many were retired. A retired paper is kept, not deleted:
+    a case's uploads, its one-time notice and a reviewer's request for more name papers by
+    their row, and the catalog cannot see every one of them."""
+    in_use = ApprovalItem.materials.through.objects.filter(approvalitem__is_active=True)
+    in_use = in_use.values("material_id")
+    Material.objects.filter(is_active=False, pk__in=in_use).update(is_active=True)
+    return Material.objects.filter(is_active=True).exclude(pk__in=in_use).update(is_active=False)
 
 
 def refresh_issuers() -> None:

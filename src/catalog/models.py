@@ -36,6 +36,10 @@ class Material(models.Model):
         on_delete=models.SET_NULL,
         related_name="issued_materials",
     )
+    # Off once no item in use asks for it any more (importer.retire_materials): a paper
+    # renamed or dropped in the workbook is kept for the cases that name it, but no longer
+    # offered. An import that lists it again brings it back.
+    is_active = models.BooleanField(_("在用"), default=True)
 
     class Meta:
         verbose_name = _("申请材料")
@@ -137,6 +141,19 @@ class ProjectType(models.Model):
         return self.name
 
 
+# A stage's items in the county's order (StageItem.position): an M2M through table's ordering
+# is not applied by stage.items, so querysets of items order by this.
+IN_STAGE_ORDER = ("stage_links__position", "stage_links__pk")
+
+
+class StageQuerySet(models.QuerySet):
+    def with_items(self, *related: str) -> "StageQuerySet":
+        """Each stage with its items in the county's order, in one more statement;
+        `related` is given to the items' select_related ("department")."""
+        items = ApprovalItem.objects.select_related(*related).order_by(*IN_STAGE_ORDER)
+        return self.prefetch_related(models.Prefetch("items", queryset=items))
+
+
 class Stage(models.Model):
     project_type = models.ForeignKey(ProjectType, on_delete=models.CASCADE, related_name="stages")
     order = models.PositiveSmallIntegerField(_("阶段顺序"))
@@ -147,7 +164,12 @@ class Stage(models.Model):
         on_delete=models.PROTECT,
         related_name="led_stages",
     )
-    items = models.ManyToManyField(ApprovalItem, verbose_name=_("事项"), related_name="stages")
+    # in the order the county lists them (StageItem.position)
+    items = models.ManyToManyField(
+        ApprovalItem, verbose_name=_("事项"), through="StageItem", related_name="stages"
+    )
+
+    objects = StageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("阶段")
@@ -159,3 +181,26 @@ class Stage(models.Model):
 
     def __str__(self):
         return f"{self.project_type.name} · {self.name}"
+
+
+class StageItem(models.Model):
+    """An item of a stage at its place in the stage's list: the order of the workbook's
+    事项编码 cell, in which the guide, the application form and the document list them.
+    Read through Stage.objects.with_items() or IN_STAGE_ORDER."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="item_links")
+    item = models.ForeignKey(
+        ApprovalItem, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="stage_links"
+    )
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("阶段事项")
+        verbose_name_plural = _("阶段事项")
+        ordering = ["stage", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "item"], name="unique_stage_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.stage} · {self.item.code}"

@@ -91,7 +91,5 @@ def project_detail(request, pk: int):
     else:
         context["plan"] = result
         context["chart"] = timeline_chart(result)
-    context["stages"] = project.stages.select_related("lead_department").prefetch_related(
-        "items__department"
-    )
+    context["stages"] = project.stages.select_related("lead_department").with_items("department")
     return render(request, "catalog/project_detail.html", context)

@@ -1,6 +1,7 @@
 """The JSON API root. Each app contributes one router from its own api.py."""
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -10,6 +11,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.utils import timezone, translation
 from django.utils.log import log_response
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import defaults
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -19,14 +21,24 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 
 from accounts.models import ApiToken
 
+from . import clock
 from .errors import DomainError
 from .schemas import IDEMPOTENCY_KEY
 
 TOKEN_USE_RECORDED_EVERY = dt.timedelta(seconds=60)
 
 
+class ExpiredToken(AuthenticationError):
+    """A token that was good and has run out: said so (auth_error), so that its owner knows
+    to make a new one rather than hunt for a typing mistake."""
+
+    def __init__(self, expired_at: dt.datetime):
+        super().__init__()
+        self.expired_at = expired_at
+
+
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer lb_…` with a per-user, revocable token."""
+    """`Authorization: Bearer lb_…` with a per-user token, until it is revoked or runs out."""
 
     def authenticate(self, request: HttpRequest, token: str):
         row = (
@@ -36,11 +48,14 @@ class TokenAuth(HttpBearer):
         )
         if row is None:
             return None
+        now = clock.now()
+        if row.expires_at <= now:
+            raise ExpiredToken(row.expires_at)
         # When a token was last used is worth a write a minute, not a write on every read.
-        now = timezone.now()
         if row.last_used_at is None or now - row.last_used_at > TOKEN_USE_RECORDED_EVERY:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
+        request.api_token = row  # accounts.api.me tells a system when its token runs out
         return row.user
 
 
@@ -168,13 +183,78 @@ def domain_error(request, exc: DomainError):
     return response
 
 
+# pydantic says what is wrong with a field in English. Here each kind of error a request
+# can meet says it in the request's language; the placeholders are the error's own ctx.
+# Keep in step with field_problem below, which speaks for value, literal and enum errors.
+_PROBLEMS = {
+    kind: message
+    for kinds, message in [
+        (["missing"], gettext_lazy("此项必填。")),
+        (
+            ["int_type", "int_parsing", "int_parsing_size", "int_from_float"],
+            gettext_lazy("应为整数。"),
+        ),
+        (["float_type", "float_parsing", "finite_number"], gettext_lazy("应为数字。")),
+        (["bool_type", "bool_parsing"], gettext_lazy("应为 true 或 false。")),
+        (["string_type", "string_unicode"], gettext_lazy("应为文本。")),
+        (["greater_than"], gettext_lazy("应大于 %(gt)s。")),
+        (["greater_than_equal"], gettext_lazy("不能小于 %(ge)s。")),
+        (["less_than"], gettext_lazy("应小于 %(lt)s。")),
+        (["less_than_equal"], gettext_lazy("不能大于 %(le)s。")),
+        (["string_too_short"], gettext_lazy("至少 %(min_length)s 个字。")),
+        (["string_too_long"], gettext_lazy("最多 %(max_length)s 个字。")),
+        (["too_short"], gettext_lazy("至少 %(min_length)s 项，现有 %(actual_length)s 项。")),
+        (["too_long"], gettext_lazy("最多 %(max_length)s 项，现有 %(actual_length)s 项。")),
+        (
+            ["date_type", "date_parsing", "date_from_datetime_parsing"],
+            gettext_lazy("应为 YYYY-MM-DD 格式的日期。"),
+        ),
+        (["date_from_datetime_inexact"], gettext_lazy("应为日期，不带时刻。")),
+        (
+            ["datetime_type", "datetime_parsing", "datetime_from_date_parsing"],
+            gettext_lazy("应为日期和时刻，如 2026-03-02T09:00:00+08:00。"),
+        ),
+        (["timezone_aware"], gettext_lazy("应带时区，如 +08:00。")),
+        (["list_type", "tuple_type", "set_type", "iterable_type"], gettext_lazy("应为列表。")),
+        (
+            ["dict_type", "mapping_type", "model_type", "model_attributes_type"],
+            gettext_lazy("应为 JSON 对象。"),
+        ),
+        (["extra_forbidden"], gettext_lazy("不接受此项。")),
+        (["json_invalid", "json_type"], gettext_lazy("不是有效的 JSON。")),
+    ]
+    for kind in kinds
+}
+
+
+def field_problem(error: dict) -> str:
+    """What is wrong with one field (one of pydantic's errors), in the request's language."""
+    kind, ctx = error.get("type"), error.get("ctx") or {}
+    if kind in ("value_error", "assertion_error") and "error" in ctx:
+        # A field's own check (lianban.schemas: clean_text, check_date) raised it in the
+        # request's language already, and it says what is wrong.
+        return str(ctx["error"])
+    if kind in ("literal_error", "enum"):
+        # ctx["expected"] is pydantic's English "'a', 'b' or 'c'"; blank means "no filter"
+        # where a filter allows it, and is no value to list.
+        allowed = [v for v in re.findall(r"'([^']*)'", str(ctx.get("expected", ""))) if v]
+        return _("应为以下值之一：%(allowed)s。") % {"allowed": _("、").join(allowed)}
+    try:
+        return str(_PROBLEMS[kind]) % ctx
+    except (KeyError, TypeError, ValueError):
+        return _("值不正确。")
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
     """A parameter or body that does not fit the schema. The message names the first field
-    at fault; a field's own check (lianban.schemas: clean_text, check_date) gives its own
-    message, which says what is wrong."""
+    at fault and says what is wrong with it; each error of the list says it too (its "msg"),
+    in the request's language, beside pydantic's "type" and "loc" for a program to read."""
     body = {"code": "invalid", "message": _("请求内容不正确，请检查后重试。")}
-    first = exc.errors[0] if exc.errors else {}
+    errors = [
+        {**error, "msg": field_problem(error)} if "type" in error else error for error in exc.errors
+    ]
+    first = errors[0] if errors else {}
     loc = tuple(first.get("loc", ()))
     names = [part for part in loc[1:] if isinstance(part, str)]
     if loc[:1] == ("body",) and len(loc) == 2 and first.get("type") == "missing":
@@ -184,10 +264,16 @@ def validation_error(request, exc: ValidationError):
         body["message"] = _("缺少 JSON 格式的请求内容。")
     if names:
         body["field"] = names[-1]
-        body["message"] = _("“%(field)s”的值不正确，请检查后重试。") % {"field": names[-1]}
+        if first.get("type") == "missing":
+            body["message"] = _("请提供“%(field)s”，此项必填。") % {"field": names[-1]}
+        else:
+            body["message"] = _("“%(field)s”的值不正确：%(problem)s") % {
+                "field": names[-1],
+                "problem": first["msg"],
+            }
     if first.get("type") == "value_error":
-        body["message"] = str(first.get("ctx", {}).get("error", body["message"]))
-    body["errors"] = exc.errors
+        body["message"] = first["msg"]
+    body["errors"] = errors
     return api.create_response(request, body, status=422)
 
 
@@ -234,13 +320,17 @@ def auth_error(request, exc):
     """No token and no session, or a token no active user holds. RFC 9110 asks a 401 to
     name the scheme (WWW-Authenticate); a token that was sent is said to be the fault."""
     challenge = 'Bearer realm="lianban"'
-    message = _("请先登录。")
-    if "HTTP_AUTHORIZATION" in request.META:
+    code, message = "unauthorized", _("请先登录。")
+    if isinstance(exc, ExpiredToken):
+        # RFC 6750's own example of an expired token's challenge.
+        challenge += ', error="invalid_token", error_description="The access token expired"'
+        code = "token_expired"
+        at = timezone.localtime(exc.expired_at).strftime("%Y-%m-%d %H:%M")
+        message = _("接口令牌已于 %(at)s 过期，请在“接口令牌”页面生成新令牌。") % {"at": at}
+    elif "HTTP_AUTHORIZATION" in request.META:
         challenge += ', error="invalid_token"'
         message = _("接口令牌无效或已吊销，请检查令牌。")
-    response = api.create_response(
-        request, {"code": "unauthorized", "message": message}, status=401
-    )
+    response = api.create_response(request, {"code": code, "message": message}, status=401)
     response["WWW-Authenticate"] = challenge
     return response
 

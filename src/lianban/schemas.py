@@ -7,7 +7,7 @@ it can answer."""
 
 import datetime as dt
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
@@ -40,6 +40,13 @@ def OneOf(choices, *, blank: bool = False, nullable: bool = False) -> Any:
     if nullable:
         return Annotated[str | None, Field(json_schema_extra={"enum": [*values, None]})]
     return Annotated[str, Field(json_schema_extra={"enum": values})]
+
+
+def Choice(choices, *, blank: bool = False) -> Any:
+    """A value a request gives, one of a TextChoices' (or "" when blank): any other is a 422
+    that lists the allowed values (lianban.api.validation_error), and the schema lists them
+    as an enum. OneOf above only describes what an answer holds; this one checks."""
+    return Literal[(*([""] if blank else []), *(str(v) for v in choices.values))]
 
 
 # The Idempotency-Key header of cases.idempotency, which lianban.api declares on each

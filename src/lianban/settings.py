@@ -276,3 +276,10 @@ LOGGING = {
 NINJA_PAGINATION_PER_PAGE = 50
 FORMAT_MODULE_PATH = None
 __all__ = ["_"]
+
+# API tokens (accounts/tokens.py) run out: a token is made for API_TOKEN_DAYS unless its owner
+# picks another term, never more than API_TOKEN_MAX_DAYS; its owner is told
+# API_TOKEN_WARN_DAYS before it runs out.
+API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 90)
+API_TOKEN_MAX_DAYS = envint("API_TOKEN_MAX_DAYS", 365)
+API_TOKEN_WARN_DAYS = envint("API_TOKEN_WARN_DAYS", 14)

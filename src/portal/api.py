@@ -16,6 +16,9 @@ class PublishedStatistics(Schema):
     on_time_percent: float | None
     items_overdue_open: int
     average_working_days: float | None
+    median_working_days: float | None
+    average_document_working_days: float | None
+    median_document_working_days: float | None
     average_serial_working_days: float | None
     average_legal_serial_working_days: float | None
     papers_separately: int

@@ -4,12 +4,13 @@ rows behind the published statistics. Nothing here returns personal data."""
 import datetime as dt
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import OPEN_TASK_STATES, Case, CaseMaterial, ReviewTask, TaskState
 from catalog.models import ApprovalItem, ProjectType
+from documents.models import ApprovalDocument
 from lianban import clock
 from workdays.service import current_calendar
 
@@ -149,6 +150,13 @@ def published_statistics(today: dt.date | None = None) -> Statistics:
         .annotate(n=Count("material_id", distinct=True))
         .values_list("case_id", "n")
     )
+    # The first document of each case, revoked or not: the day the investor held one.
+    documented = dict(
+        ApprovalDocument.objects.filter(case__in=cases)
+        .values("case_id")
+        .annotate(first=Min("issued_at"))
+        .values_list("case_id", "first")
+    )
     case_rows = [
         CaseRow(
             submitted_on=timezone.localdate(c.submitted_at),
@@ -158,6 +166,7 @@ def published_statistics(today: dt.date | None = None) -> Statistics:
             papers_submitted=submitted.get(c.pk, 0),
             limits=tuple(limits.get(c.pk, ())),
             legal_limits=tuple(legal.get(c.pk, ())),
+            document_on=timezone.localdate(documented[c.pk]) if c.pk in documented else None,
         )
         for c in cases.only("pk", "submitted_at", "accepted_on", "decided_at")
     ]

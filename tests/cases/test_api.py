@@ -5,7 +5,7 @@ import pytest
 import time_machine
 
 from accounts.models import ApiToken
-from cases.models import Case, CaseEvent, CaseState, IdempotencyRecord, ReviewTask
+from cases.models import Case, CaseEvent, CaseState, IdempotencyRecord, Light, ReviewTask, TaskState
 
 from .conftest import TZ, pdf
 
@@ -222,3 +222,59 @@ def test_a_blank_idempotency_key_counts_as_none(client, case_via_api, clerk):
     assert first.status_code == 200 and IdempotencyRecord.objects.count() == 0
     again = post(client, f"/api/cases/{case_id}/accept", bearer(clerk), HTTP_IDEMPOTENCY_KEY="  ")
     assert again.status_code == 409
+
+
+# ---- list filters: a value outside the filter's choices is refused, not an empty list ----
+
+
+def test_a_list_filters_by_a_state_it_knows(client, case_via_api, applicant):
+    auth = bearer(applicant)
+    counts = [
+        client.get(f"/api/cases/?state={state}", **auth).json()["count"]
+        for state in ("submitted", "decided", "")
+    ]
+    assert counts == [1, 0, 1]  # blank is no filter
+
+
+@pytest.mark.parametrize(
+    ("asks", "message"),
+    [
+        ({}, "“state”的值不正确：应为以下值之一：{}。".format("、".join(CaseState.values))),
+        (
+            {"HTTP_ACCEPT_LANGUAGE": "en"},
+            "The value of “state” is not valid: Input should be one of: {}.".format(
+                ", ".join(CaseState.values)
+            ),
+        ),
+    ],
+    ids=["zh-hans", "en"],
+)
+def test_a_state_the_filter_does_not_know_is_a_422_naming_those_it_does(
+    client, case_via_api, applicant, asks, message
+):
+    response = client.get("/api/cases/?state=bogus", **bearer(applicant), **asks)
+    assert response.status_code == 422
+    body = response.json()
+    assert (body["field"], body["message"]) == ("state", message)
+    assert [(e["type"], e["loc"]) for e in body["errors"]] == [
+        ("literal_error", ["query", "state"])
+    ]
+
+
+@pytest.mark.parametrize("query", ["state=finished", "light=purple", "state=APPROVED"])
+def test_a_task_filter_outside_its_choices_is_a_422(client, case_via_api, reviewer_a, query):
+    response = client.get(f"/api/cases/tasks?{query}", **bearer(reviewer_a))
+    assert response.status_code == 422
+    assert response.json()["field"] == query.split("=")[0]
+
+
+def test_the_schema_lists_the_values_each_filter_takes(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+
+    def allowed(path, name):
+        [parameter] = [p for p in paths[path]["get"]["parameters"] if p["name"] == name]
+        return [v for s in parameter["schema"]["anyOf"] for v in s.get("enum", [])]
+
+    assert allowed("/api/cases/", "state") == ["", *CaseState.values]
+    assert allowed("/api/cases/tasks", "state") == ["", *TaskState.values]
+    assert allowed("/api/cases/tasks", "light") == ["", *Light.values]

@@ -144,4 +144,4 @@ def test_a_project_types_api_page_reads_its_stages_at_once(client, catalog, cent
     small.stages.get().items.set([catalog["C"]])
     one_stage = len(statements(client, f"/api/catalog/project-types/{small.pk}"))
     two_stages = statements(client, f"/api/catalog/project-types/{catalog['project'].pk}")
-    assert len(two_stages) == one_stage == 4  # the type, its stages, their items, departments
+    assert len(two_stages) == one_stage == 3  # the type, its stages with their leads, their items

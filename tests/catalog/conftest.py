@@ -182,3 +182,13 @@ def hand_catalog() -> Catalog:
         ],
     )
     return catalog
+
+
+@pytest.fixture
+def admin_client(client, admin_user, book):
+    """An administrator signed in to the admin, over the sample catalog imported."""
+    from catalog.importer import import_file
+
+    import_file(book, CAL)
+    client.force_login(admin_user)
+    return client

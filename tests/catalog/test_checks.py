@@ -230,6 +230,13 @@ def test_an_item_in_two_stages_of_one_project_type(tmp_path):
     )
 
 
+def test_two_stages_of_one_name(tmp_path):
+    rows = [PROJECT_TYPES[0], ["厂房建设", "立项用地", "2", "ZJJ", "P4；P5；P6", ""]]
+    assert messages(run(tmp_path, project_types=rows)) == [
+        "［项目类型］第3行 B列“阶段”：“厂房建设”的第1阶段和第2阶段都叫“立项用地”：请给各阶段不同的名称。"
+    ]
+
+
 def test_rows_of_one_stage_must_agree(tmp_path):
     rows = [*PROJECT_TYPES, ["厂房建设", "别的名字", "2", "ZJJ", "P5", ""]]
     assert "此行的阶段名称或牵头部门与之不一致" in messages(run(tmp_path, project_types=rows))[0]

@@ -126,13 +126,6 @@ def test_one_csv_file_asks_for_the_directory(tmp_path):
     assert "请提供存放“部门.csv”“事项.csv”“项目类型.csv”的目录" in problem.message
 
 
-@pytest.fixture
-def admin_client(client, admin_user, book):
-    import_file(book, CAL)
-    client.force_login(admin_user)
-    return client
-
-
 def item_form(item: ApprovalItem, **changes) -> dict:
     data = {
         "code": item.code,
@@ -170,6 +163,16 @@ def test_the_admin_refuses_a_promise_past_the_legal_limit(admin_client):
     ]
     p2.refresh_from_db()
     assert (p2.promised_limit, p2.version) == (5, 1)
+
+
+def test_the_same_problem_elsewhere_does_not_hide_this_items(admin_client):
+    # P4 promises past its limit already, set behind the admin's back: in the same words
+    ApprovalItem.objects.filter(code="P4").update(promised_limit=25)
+    p2 = ApprovalItem.objects.get(code="P2")
+    response = change(admin_client, p2, promised_limit=25)
+    assert response.context["adminform"].form.errors["promised_limit"] == [
+        "承诺时限“25个工作日”超过法定时限“20个工作日”。"
+    ]
 
 
 def test_the_admin_refuses_a_prerequisite_cycle(admin_client):

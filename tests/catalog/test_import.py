@@ -21,7 +21,7 @@ def comparable(catalog):
         {c: (d.name, d.region_code) for c, d in catalog.departments.items()},
         {c: snapshot(i) for c, i in catalog.items.items()},
         {
-            n: [(s.order, s.name, s.lead_department, sorted(s.items)) for s in p.stages]
+            n: [(s.order, s.name, s.lead_department, s.items) for s in p.stages]
             for n, p in catalog.project_types.items()
         },
     )

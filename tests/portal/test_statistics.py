@@ -89,3 +89,26 @@ def test_the_legal_limits_one_after_another_are_the_laws_allowance():
         8.0,
         22.0,
     )
+
+
+def test_intake_to_document_is_counted_over_the_cases_that_hold_their_document():
+    cases = [
+        # accepted Mon 4 Mar: decided Fri 8 Mar (4), document Mon 11 Mar (5)
+        CaseRow(D(2030, 3, 4), D(2030, 3, 4), D(2030, 3, 8), 1, 1, document_on=D(2030, 3, 11)),
+        # decided Mon 18 Mar (10), document Tue 19 Mar (11)
+        CaseRow(D(2030, 3, 4), D(2030, 3, 4), D(2030, 3, 18), 1, 1, document_on=D(2030, 3, 19)),
+        # decided Wed 6 Mar (2), document Thu 7 Mar (3)
+        CaseRow(D(2030, 3, 4), D(2030, 3, 4), D(2030, 3, 6), 1, 1, document_on=D(2030, 3, 7)),
+        # decided Wed 6 Mar (2), its document not issued yet: decision figures only
+        CaseRow(D(2030, 3, 4), D(2030, 3, 4), D(2030, 3, 6), 1, 1),
+    ]
+    stats = summarise(cases, [], today=D(2030, 3, 25), calendar=CAL)
+    assert (stats.average_document_working_days, stats.median_document_working_days) == (6.3, 5.0)
+    assert (stats.average_working_days, stats.median_working_days) == (4.5, 3.0)  # 4 10 2 2
+
+
+def test_no_document_issued_gives_no_document_figures():
+    cases = [CaseRow(D(2030, 3, 4), D(2030, 3, 4), D(2030, 3, 8), 1, 1)]
+    stats = summarise(cases, [], today=D(2030, 3, 25), calendar=CAL)
+    assert stats.average_document_working_days is None
+    assert stats.median_document_working_days is None

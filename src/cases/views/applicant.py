@@ -65,7 +65,7 @@ def _chosen(request):
     if request.GET.get("project"):
         project = get_object_or_404(ProjectType, pk=_int(request.GET["project"]), is_active=True)
         items = {}
-        for stage in project.stages.order_by("order").prefetch_related("items__department"):
+        for stage in project.stages.order_by("order").with_items("department"):
             items.update({i.pk: i for i in stage.items.all() if i.is_active})
         return project, list(items.values())
     ids = [_int(v) for v in request.GET.getlist("item")]
