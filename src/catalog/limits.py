@@ -15,6 +15,7 @@ import re
 import unicodedata
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .records import CALENDAR, WORKING, Limit
 
@@ -142,8 +143,8 @@ def display_limit(limit: Limit) -> str:
     if limit.days == 0:
         return _("即办")
     if limit.unit == WORKING:
-        return _("%(days)d个工作日") % {"days": limit.days}
-    return _("%(days)d个自然日") % {"days": limit.days}
+        return ngettext("%(days)d个工作日", "%(days)d个工作日", limit.days) % {"days": limit.days}
+    return ngettext("%(days)d个自然日", "%(days)d个自然日", limit.days) % {"days": limit.days}
 
 
 def parse_count(text) -> int:

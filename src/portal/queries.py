@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import OPEN_TASK_STATES, Case, CaseMaterial, ReviewTask, TaskState
 from catalog.models import ApprovalItem, ProjectType
-from documents.models import ApprovalDocument
+from documents.models import ApprovalDocument, standing
 from lianban import clock
 from workdays.service import current_calendar
 
@@ -72,6 +72,9 @@ def progress(number: str, code: str) -> dict | None:
         # The case's own light (cases/supervision.py), while the county still owes it something.
         "light": case.light if case.shows_light else "",
         "light_display": case.get_light_display(),
+        # Whether the applicant holds a valid document: a revoked one with none after it
+        # leaves the case closed without an approval, whatever its decision said.
+        "document": standing(case.documents.all()),
         "tasks": [
             {
                 "department": t.department.name,

@@ -5,6 +5,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 SRC = Path(__file__).resolve().parents[2] / "src"
 APP = SRC / "catalog"
 TSV = SRC / "locale" / "en-catalog.tsv"
@@ -65,3 +67,20 @@ def test_english_keeps_the_placeholders():
     for zh, en in english().items():
         assert sorted(PLACEHOLDER.findall(zh)) == sorted(PLACEHOLDER.findall(en)), zh
         assert en.strip(), zh
+
+
+@pytest.mark.django_db
+def test_an_english_guide_says_free_of_charge_and_counts_one_day_as_one(client, book):
+    from catalog.importer import import_file
+    from catalog.models import ApprovalItem
+
+    from .conftest import CAL
+
+    import_file(book, CAL)
+    item = ApprovalItem.objects.get(code="P4")
+    item.fee, item.promised_limit, item.promised_unit = "不收费", 1, "working"
+    item.save()
+    page = client.get("/catalog/items/P4/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Free of charge" in page and "不收费" not in page
+    assert "1 working day<" in page or "1 working day " in page
+    assert "1 working days" not in page

@@ -120,3 +120,25 @@ def test_the_applicant_is_told_which_document_replaces_a_revoked_one(applicant, 
     note = applicant.notifications.get(key=f"case:{issued.case_id}:revoked:{issued.number}")
     assert revoked.successor.number in note.message
     assert "以新文件为准" in note.message
+
+
+@pytest.mark.django_db
+def test_the_progress_lookup_says_the_case_has_no_valid_document(client, withdrawn):
+    case = withdrawn.case
+    page = client.get("/progress/", {"number": case.number, "code": case.query_code})
+    assert NO_VALID in page.content.decode() and REASON in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_progress_lookup_names_the_valid_document(client, issued):
+    case = issued.case
+    page = client.get("/progress/", {"number": case.number, "code": case.query_code})
+    assert f"批复文件 {issued.number} 于" in page.content.decode()
+    assert NO_VALID not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_case_pages_decision_carries_the_revocation(client, applicant, withdrawn):
+    client.force_login(applicant)
+    page = client.get(f"/cases/{withdrawn.case_id}/").content.decode()
+    assert "批复文件已撤销" in page
