@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from lianban.admin import ReadOnlyAdmin
 
@@ -98,7 +98,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset.filter(revoked_at__isnull=True).select_related("user"):
             tokens.revoke(token.user, token.pk, request=request, by=request.user)
             revoked += 1
-        self.message_user(request, gettext("已吊销 %(n)d 个令牌。") % {"n": revoked})
+        self.message_user(request, ngettext("已吊销 %(n)d 个令牌。", "已吊销 %(n)d 个令牌。", revoked) % {"n": revoked})
 
 
 @admin.register(LoginAttempt)

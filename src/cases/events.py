@@ -104,6 +104,7 @@ class ChainProblem:
     case_number: str
     seq: int
     reason: str
+    case_id: int | None = None
 
     def __str__(self):
         return _("办件 %(number)s 第 %(seq)s 条事件：%(reason)s") % {
@@ -125,16 +126,18 @@ def _check_chain(case: Case, events) -> ChainProblem | None:
     last = None
     for event in events:
         if event.seq != expected_seq:
-            return ChainProblem(case.number, expected_seq, _("事件缺失或序号不连续"))
+            return ChainProblem(case.number, expected_seq, _("事件缺失或序号不连续"), case.pk)
         if event.prev_hash != prev:
-            return ChainProblem(case.number, event.seq, _("与上一条事件的哈希不衔接"))
+            return ChainProblem(case.number, event.seq, _("与上一条事件的哈希不衔接"), case.pk)
         if compute_hash(event) != event.hash:
-            return ChainProblem(case.number, event.seq, _("内容被改动（哈希不符）"))
+            return ChainProblem(case.number, event.seq, _("内容被改动（哈希不符）"), case.pk)
         prev = event.hash
         expected_seq += 1
         last = event
     if case.event_count != expected_seq - 1 or (last and case.last_hash != last.hash):
-        return ChainProblem(case.number, expected_seq, _("办件记录的事件数或链尾哈希与事件不符"))
+        return ChainProblem(
+            case.number, expected_seq, _("办件记录的事件数或链尾哈希与事件不符"), case.pk
+        )
     return None
 
 

@@ -157,6 +157,7 @@ class BackupSummary:
     files: int
     keys: int
     size: int
+    lost: list[str] = field(default_factory=list)  # files rows name that are not in it (files_lost)
 
 
 def create(path: Path, *, include_keys: bool = False) -> BackupSummary:
@@ -186,6 +187,7 @@ def create(path: Path, *, include_keys: bool = False) -> BackupSummary:
                     use_natural_foreign_keys=True,
                     ensure_ascii=False,
                 )
+            recorded = list(recorded_files())  # in the same snapshot as the rows
         members = []
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
@@ -221,6 +223,9 @@ def create(path: Path, *, include_keys: bool = False) -> BackupSummary:
         files=sum(m["name"].startswith("media/") for m in members),
         keys=sum(m["name"].startswith("keys/") for m in members),
         size=path.stat().st_size,
+        # A file missing from MEDIA_ROOT (a volume not mounted, a file deleted by hand) makes
+        # a backup that restores documents nobody can download: said now, not on restore day.
+        lost=files_lost(recorded, {m["name"]: m["sha256"] for m in members}),
     )
 
 
@@ -477,9 +482,12 @@ class _FileWriter:
             aside.unlink(missing_ok=True)
 
 
-def restore(path: Path, *, force: bool = False) -> RestoreSummary:
+def restore(path: Path, *, force: bool = False, accept_lost_files: bool = False) -> RestoreSummary:
     """Restore an archive made by `create`. Refuses a database that already has rows, or
-    stored files that differ from the archive's, unless `force`; then replaces them."""
+    stored files that differ from the archive's, unless `force`; then replaces them.
+    Refuses an archive without the files its rows name (an issued document, a paper), or
+    with other bytes than the rows record, unless `accept_lost_files`; the check after the
+    restore then lists them."""
     # Unpacked next to MEDIA_ROOT, not in /tmp: a county's files may not fit a small tmpfs.
     spool = Path(settings.MEDIA_ROOT).parent
     spool.mkdir(parents=True, exist_ok=True)
@@ -508,6 +516,11 @@ def restore(path: Path, *, force: bool = False) -> RestoreSummary:
                 if archive.manifest.get("objects", 1):  # loaddata refuses an empty fixture
                     call_command("loaddata", str(archive.data), verbosity=0)
                 requeued = requeue_interrupted_jobs()
+                # The restored rows against the archive's files, before a file is written.
+                archived = {m["name"]: m["sha256"] for m in archive.manifest["members"]}
+                lost = files_lost(list(recorded_files()), archived, kept=True)
+                if lost and not accept_lost_files:
+                    raise Conflict(_lost_message(lost))
                 for name, source in archive.files.items():
                     writer.write(source, targets[name])
         except BaseException as e:
@@ -527,6 +540,15 @@ def restore(path: Path, *, force: bool = False) -> RestoreSummary:
         checks=[check_stored_files(), *run_after_restore_checks()],
         requeued_jobs=requeued,
     )
+
+
+def _lost_message(lost: list[str]) -> str:
+    shown = "；".join(lost[:5]) + ("……" if len(lost) > 5 else "")
+    return _(
+        "备份缺少 %(n)s 个记录在册的文件，或其内容与记录的 SHA-256 不符（%(files)s）。"
+        "照此恢复，这些批复文件和材料将无法下载和核验。请改用完整的备份；"
+        "确认仍要恢复，请加 --accept-lost-files，恢复后的校验会逐一列出它们。"
+    ) % {"n": len(lost), "files": shown}
 
 
 def requeue_interrupted_jobs() -> int:
@@ -554,26 +576,74 @@ def _forget_cached_rows() -> None:
 # ---- checks after a restore ------------------------------------------------------------
 
 
-def check_stored_files() -> CheckResult:
-    """Every file a row names is in storage, and where the row records the file's SHA-256
-    (case papers, approval documents), the stored bytes still have it."""
-    result = CheckResult("存储文件", ran=True)
+@dataclass
+class RecordedFile:
+    """A stored file a row names: which row (in words), the file's name under MEDIA_ROOT, and
+    the SHA-256 the row records (case papers, approval documents), or None."""
+
+    what: str
+    name: str
+    sha256: str | None
+
+
+def recorded_files() -> Iterator[RecordedFile]:
     for model in backed_up_models():
         file_fields = [f for f in model._meta.fields if isinstance(f, models.FileField)]
         if not file_fields:
             continue
-        has_hash = len(file_fields) == 1 and any(f.name == "sha256" for f in model._meta.fields)
-        for row in model._base_manager.iterator(chunk_size=500):
+        names = {f.name for f in model._meta.fields}
+        has_hash = len(file_fields) == 1 and "sha256" in names
+        # A document by its number, a paper with its case's: what the county looks them up by.
+        extra = ["number"] if "number" in names else ["case__number"] if "case" in names else []
+        columns = ["pk", *(f.name for f in file_fields), *(["sha256"] if has_hash else []), *extra]
+        for row in model._base_manager.values(*columns).iterator(chunk_size=2000):
+            what = f"{model._meta.verbose_name} {row.get('number') or row['pk']}"
+            if row.get("case__number"):
+                what = _("%(what)s（办件 %(number)s）") % {
+                    "what": what,
+                    "number": row["case__number"],
+                }
             for f in file_fields:
-                name = getattr(row, f.name).name
-                if not name:
-                    continue
-                label = f"{model._meta.label} {row.pk}: {name}"
-                if not f.storage.exists(name):
-                    result.problems.append(f"{label} 文件缺失")
-                elif has_hash and _sha256_of(Path(f.storage.path(name))) != row.sha256:
-                    result.problems.append(f"{label} 文件内容与记录的 SHA-256 不符")
+                if row[f.name]:
+                    yield RecordedFile(what, row[f.name], row.get("sha256") if has_hash else None)
+
+
+def check_stored_files() -> CheckResult:
+    """Every file a row names is in storage, and where the row records the file's SHA-256
+    (case papers, approval documents), the stored bytes still have it."""
+    result = CheckResult("存储文件", ran=True)
+    for recorded in recorded_files():
+        label = f"{recorded.what}: {recorded.name}"
+        path = Path(settings.MEDIA_ROOT) / recorded.name
+        if not path.is_file():
+            result.problems.append(f"{label} 文件缺失")
+        elif recorded.sha256 and _sha256_of(path) != recorded.sha256:
+            result.problems.append(f"{label} 文件内容与记录的 SHA-256 不符")
     return result
+
+
+def files_lost(recorded: list[RecordedFile], archived: dict[str, str], *, kept=False) -> list[str]:
+    """The recorded files an archive (member name -> SHA-256) lacks, or holds with bytes other
+    than the row records: a document restored from it could not be downloaded or verified.
+    With `kept`, a file already in MEDIA_ROOT with the right bytes is enough (restore leaves
+    files it does not carry where they are)."""
+    lost = []
+    for file in recorded:
+        sha256 = archived.get(f"media/{file.name}")
+        if sha256 is not None and file.sha256 in (None, sha256):
+            continue
+        if kept and sha256 is None:
+            path = Path(settings.MEDIA_ROOT) / file.name
+            if path.is_file() and file.sha256 in (None, _sha256_of(path)):
+                continue
+        if sha256 is None:
+            lost.append(_("%(what)s: %(name)s 不在备份中") % {"what": file.what, "name": file.name})
+        else:
+            lost.append(
+                _("%(what)s: %(name)s 在备份中的内容与记录的 SHA-256 不符")
+                % {"what": file.what, "name": file.name}
+            )
+    return lost
 
 
 def run_after_restore_checks() -> list[CheckResult]:

@@ -74,9 +74,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "ninja",  # /api/docs serves Swagger UI from our own static files, not a CDN
+    # Before django_tasks: `lianban db_worker` is lianban's own (it outlives a lost database
+    # connection), and Django runs the first installed app's command of a name.
+    "lianban",
     "django_tasks",
     "django_tasks_db",
-    "lianban",
     "accounts",
     "directory",
     "workdays",

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import views as accounts_views
 
+from . import views
 from .api import api
 
 admin.site.site_header = _("联办 · 管理后台")
@@ -19,6 +20,9 @@ urlpatterns = [
     path("catalog/", include("catalog.urls")),
     path("cases/", include("cases.urls")),
     path("documents/", include("documents.urls")),
+    # Failed and stale background jobs, for the supervisors (linked from the board).
+    path("jobs/", views.jobs, name="jobs"),
+    path("jobs/<uuid:pk>/retry/", views.retry_job, name="retry_job"),
     path("", include("portal.urls")),
 ]
 

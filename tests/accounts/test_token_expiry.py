@@ -191,3 +191,11 @@ def test_tokens_made_before_the_upgrade_get_the_default_term_from_the_upgrade(se
         executor = MigrationExecutor(connection)
         executor.migrate(after)
     assert ApiToken.objects.get().expires_at == START + dt.timedelta(days=90)
+
+
+def test_supervise_runs_the_warning_with_its_other_periodic_work(now, applicant):
+    from django.core.management import call_command
+
+    ApiToken.issue(applicant, "ERP", days=7)
+    call_command("supervise", "--times", "1")
+    assert "“ERP”" in Notification.objects.get(user=applicant).message

@@ -301,3 +301,94 @@ def test_stored_file_check_names_a_missing_or_altered_file(county, settings):
     Path(settings.MEDIA_ROOT, paper.file.name).unlink()
     [problem] = backup.check_stored_files().problems
     assert problem.endswith("文件缺失")
+
+
+# ---- the files rows name: an issued document restored must be one that can be downloaded ---
+
+
+@pytest.fixture
+def document(county, clerk, settings):
+    """The county's approval document, registered: its row records the file's SHA-256."""
+    from documents.models import ApprovalDocument
+
+    name = "documents/2026/示审批〔2026〕1号.pdf"
+    content = Path(settings.MEDIA_ROOT, name).read_bytes()
+    return ApprovalDocument.objects.create(
+        number="示审批〔2026〕1号",
+        case=county,
+        title="示范机械厂房项目批复",
+        file=name,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        signer="示范县行政审批局",
+        issued_at=APPLIED_AT,
+        issued_by=clerk,
+    )
+
+
+def backup_without(document, settings, tmp_path, *, altered=False) -> tuple[Path, str]:
+    """A backup made while the document's file was gone from MEDIA_ROOT (or changed)."""
+    path = Path(settings.MEDIA_ROOT, document.file.name)
+    if altered:
+        path.write_bytes(PDF + b"% not what was sealed\n")
+    else:
+        path.unlink()
+    archive, errors = tmp_path / "backup.tar.gz", io.StringIO()
+    with pytest.raises(CommandError, match="缺少 1 个记录在册的文件"):
+        call_command("backup", str(archive), stdout=io.StringIO(), stderr=errors)
+    return archive, errors.getvalue()
+
+
+def test_a_backup_missing_a_documents_file_is_written_but_fails_naming_it(
+    document, settings, tmp_path
+):
+    archive, errors = backup_without(document, settings, tmp_path)
+
+    assert archive.exists()
+    assert f"批复文件 {document.number}: {document.file.name} 不在备份中" in errors
+
+
+def test_restore_refuses_a_backup_that_would_lose_an_issued_document(document, settings, tmp_path):
+    archive, _errors = backup_without(document, settings, tmp_path)
+    wipe(settings)
+
+    with pytest.raises(CommandError, match="备份缺少 1 个记录在册的文件") as refused:
+        restore(archive)
+
+    assert document.number in str(refused.value) and "--accept-lost-files" in str(refused.value)
+    assert not User.objects.exists()
+    assert not Path(settings.MEDIA_ROOT).exists()
+
+
+def test_restore_refuses_a_document_whose_file_is_not_the_one_sealed(document, settings, tmp_path):
+    archive, errors = backup_without(document, settings, tmp_path, altered=True)
+    wipe(settings)
+
+    assert "在备份中的内容与记录的 SHA-256 不符" in errors
+    with pytest.raises(CommandError, match="SHA-256 不符"):
+        restore(archive)
+    assert not User.objects.exists()
+
+
+def test_restore_told_to_accept_lost_files_restores_and_lists_them(document, settings, tmp_path):
+    archive, _errors = backup_without(document, settings, tmp_path)
+    wipe(settings)
+    errors = io.StringIO()
+
+    with pytest.raises(CommandError, match="校验发现 1 个问题"):
+        call_command(
+            "restore", str(archive), "--accept-lost-files", stdout=io.StringIO(), stderr=errors
+        )
+
+    assert User.objects.filter(username="alice").exists()
+    assert f"{document.file.name} 文件缺失" in errors.getvalue()
+
+
+def test_a_document_file_kept_in_place_is_not_lost(document, settings, tmp_path):
+    content = Path(settings.MEDIA_ROOT, document.file.name).read_bytes()
+    archive, _errors = backup_without(document, settings, tmp_path)
+    Path(settings.MEDIA_ROOT, document.file.name).write_bytes(content)  # never lost here
+
+    report = restore(archive, "--force")
+
+    assert "存储文件：0 个问题" in report

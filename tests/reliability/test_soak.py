@@ -342,10 +342,14 @@ def invariant_problems(case: Case) -> list[str]:
     for task in tasks:
         if task.due_date and task.dispatched_on and task.due_date < task.dispatched_on:
             problems.append(f"task {task.pk} due {task.due_date} before {task.dispatched_on}")
-        if (task.state == TaskState.PAUSED) != (task.paused_on is not None):
+        # A suspension stops a referred item's clock too, while it stays referred.
+        stopped = task.state == TaskState.PAUSED or (
+            task.state == TaskState.REFERRED and case.state == CaseState.SUSPENDED
+        )
+        if stopped != (task.paused_on is not None):
             problems.append(f"task {task.pk} {task.state} with paused_on {task.paused_on}")
         open_pauses = task.pauses.filter(ended_on__isnull=True).count()
-        if open_pauses != (1 if task.state == TaskState.PAUSED else 0):
+        if open_pauses != (1 if stopped else 0):
             problems.append(f"task {task.pk} {task.state} with {open_pauses} open pauses")
         if rebuilt["tasks"].get(task.pk, TaskState.WAITING) != task.state:
             problems.append(

@@ -244,6 +244,14 @@ PAGES = [
     Row("cases/board/", "GET", "/cases/board/", gate(200, OVERSIGHT)),
     Row("cases/board/audit/", "POST", "/cases/board/audit/", gate(200, OVERSIGHT)),
     Row("cases/board/audit/", "GET", "/cases/board/audit/", public(405)),
+    Row("jobs/", "GET", "/jobs/", gate(200, OVERSIGHT)),
+    Row(
+        "jobs/<uuid:pk>/retry/",
+        "POST",
+        "/jobs/{failed_job}/retry/",
+        gate(MOVED, {"admin"}, OVERSIGHT),
+    ),
+    Row("jobs/<uuid:pk>/retry/", "GET", "/jobs/{failed_job}/retry/", public(405)),
     # ---- one case
     Row("cases/<int:pk>/", "GET", "/cases/{review}/", gate(200, SEES_CASE)),
     Row("cases/<int:pk>/", "GET", "/cases/{foreign}/", gate(200, SEES_FOREIGN)),
@@ -667,6 +675,8 @@ RECORDED = {
     "loginattempt",
     "lookupfailure",
     "dbtaskresult",
+    # Made by their owner on the token page (its key shown once), never typed in here.
+    "apitoken",
 }
 UNDELETABLE = {
     "itemversion",  # a published version of an item stays for the cases using it

@@ -21,11 +21,14 @@ from django.contrib import admin
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import ApiToken, Role, User
 from cases import engine, intake, review
 from cases.models import Authorisation, CaseMaterial, CaseState, Decision, ReviewTask
 from documents import issuing
+from documents.tasks import issue_document_later
 from lianban.api import api as ninja_api
 from tests.cases.conftest import TZ, all_papers, catalog  # noqa: F401
 from tests.conftest import ID_A
@@ -196,6 +199,15 @@ def county(
         "document": document.pk,
         "document_number": document.number,
     }
+    # A background job that failed, for the jobs page's retry (lianban/views.py).
+    job = issue_document_later.using(backend="queue").enqueue(decided.pk, lead.pk)
+    DBTaskResult.objects.filter(pk=job.id).update(
+        status="FAILED",
+        finished_at=timezone.now(),
+        exception_class_path="builtins.ValueError",
+        traceback="ValueError: x",
+    )
+    ids["failed_job"] = job.id
     return {"ids": ids, "pages": pages, "bearer": bearer}
 
 

@@ -1,7 +1,5 @@
 """The supervisor's board and the audit of the event chains."""
 
-import itertools
-
 from django.db.models import Case as Switch
 from django.db.models import Count, F, Q, When
 from django.shortcuts import render
@@ -10,7 +8,6 @@ from django.views.decorators.http import require_POST
 from accounts import permissions as rules
 
 from .. import supervision
-from ..events import verify_all
 from ..forms import (
     BoardFilterForm,
 )
@@ -20,6 +17,7 @@ from ..models import (
     Light,
     ReviewTask,
 )
+from ..tasks import request_verification, verification
 from .common import for_role, paginate
 
 # ---- supervision -----------------------------------------------------------------------
@@ -30,7 +28,7 @@ def board(request):
     return _render_board(request)
 
 
-def _render_board(request, audit=None):
+def _render_board(request, queued=None):
     filters = BoardFilterForm(request.GET or None)
     tasks = (
         ReviewTask.objects.visible_to(request.user)
@@ -67,7 +65,8 @@ def _render_board(request, audit=None):
             "by_department": by_department,
             "late_cases": supervision.late_cases(late),
             "query": query.urlencode(),
-            "audit": audit,
+            "verification": verification(),
+            "queued": queued,
         },
     )
 
@@ -75,6 +74,7 @@ def _render_board(request, audit=None):
 @require_POST
 @for_role(rules.sees_all_cases)
 def audit(request):
-    """Verify every case's hash chain now; show OK or the first problems found."""
-    problems = [str(p) for p in itertools.islice(verify_all(), 20)]
-    return _render_board(request, audit={"ok": not problems, "problems": problems})
+    """Queue the verification of every case's hash chain (cases.tasks.verify_chains), once:
+    pressed again while a run waits or runs, it queues nothing."""
+    _run, queued = request_verification()
+    return _render_board(request, queued=queued)

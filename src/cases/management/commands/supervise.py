@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 from django_tasks_db.models import DBTaskResult
 
+from accounts.tasks import warn_expiring_tokens
 from cases.tasks import forget_idempotency_records, run_tick
 from lianban.management.commands.jobs import STALE_AFTER_MINUTES, requeue_stale
 from portal.tasks import forget_lookup_failures
@@ -46,6 +47,9 @@ class Command(BaseCommand):
             # So do the API's records of retried requests.
             if not _waiting(forget_idempotency_records):
                 forget_idempotency_records.enqueue()
+            # Owners of API tokens running out are told, once each (accounts/tokens.py).
+            if not _waiting(warn_expiring_tokens):
+                warn_expiring_tokens.enqueue()
             runs += 1
             if times and runs >= times:
                 return

@@ -16,7 +16,8 @@ may go out twice."""
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Count
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -37,6 +38,17 @@ def requeue_stale(minutes: int = STALE_AFTER_MINUTES) -> list[str]:
         ):
             requeued.append(str(pk))
     return requeued
+
+
+def troubled(minutes: int = STALE_AFTER_MINUTES):
+    """Failed jobs and jobs RUNNING for more than `minutes`, the latest first (by when they
+    failed, or began)."""
+    cutoff = timezone.now() - dt.timedelta(minutes=minutes)
+    return (
+        DBTaskResult.objects.filter(Q(status=FAILED) | Q(status=RUNNING, started_at__lt=cutoff))
+        .annotate(at=Coalesce("finished_at", "started_at"))
+        .order_by(F("at").desc(nulls_last=True), "-pk")
+    )
 
 
 def retry(ids: list[str] | None) -> int:

@@ -21,12 +21,17 @@ class Command(BaseCommand):
             action="store_true",
             help="数据库已有数据或已有不同文件时仍然恢复：先清空再载入备份",
         )
+        parser.add_argument(
+            "--accept-lost-files",
+            action="store_true",
+            help="备份缺少记录在册的文件（批复文件、材料）或其内容不符时仍然恢复，恢复后逐一列出",
+        )
 
-    def handle(self, file: Path, force=False, **options):
+    def handle(self, file: Path, force=False, accept_lost_files=False, **options):
         if not file.is_file():
             raise CommandError(f"找不到备份文件 {file}")
         try:
-            summary = backup.restore(file, force=force)
+            summary = backup.restore(file, force=force, accept_lost_files=accept_lost_files)
         except DomainError as e:
             raise CommandError(str(e.message)) from e
         self.stdout.write(
