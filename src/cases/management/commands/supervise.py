@@ -6,6 +6,7 @@ from django_tasks_db.models import DBTaskResult
 from accounts.tasks import warn_expiring_tokens
 from cases.tasks import forget_idempotency_records, run_tick
 from lianban.management.commands.jobs import STALE_AFTER_MINUTES, requeue_stale
+from lianban.tasks import forget_finished_jobs
 from portal.tasks import forget_lookup_failures
 
 
@@ -50,6 +51,9 @@ class Command(BaseCommand):
             # Owners of API tokens running out are told, once each (accounts/tokens.py).
             if not _waiting(warn_expiring_tokens):
                 warn_expiring_tokens.enqueue()
+            # And finished jobs' rows past their time (lianban/tasks.py).
+            if not _waiting(forget_finished_jobs):
+                forget_finished_jobs.enqueue()
             runs += 1
             if times and runs >= times:
                 return
