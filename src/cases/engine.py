@@ -27,7 +27,7 @@ from workdays.service import current_calendar
 
 from . import uploads
 from .events import append_event
-from .materials import attach, required_materials
+from .materials import attach, check_files, required_materials
 from .models import (
     FINAL_CASE_STATES,
     OPEN_TASK_STATES,
@@ -230,20 +230,7 @@ def apply(
 
     chosen, lead = _items_and_lead(project_type, items)
     needed = {m.pk: m for m in required_materials(chosen)}
-    checked = []
-    for key, uploaded in (files or {}).items():
-        try:
-            material_id = int(key)
-        except (TypeError, ValueError):
-            material_id = None
-        if material_id not in needed:
-            raise DomainError(
-                _("上传了本申请不需要的材料。"), code="invalid", field=f"material_{key}"
-            )
-        checked.append(
-            (needed[material_id], uploads.check_upload(uploaded, field=f"material_{key}"))
-        )
-    uploads.check_case_total([c for _m, c in checked])
+    checked = check_files(None, files, needed)
 
     written: list[str] = []
     try:

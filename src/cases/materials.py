@@ -50,23 +50,27 @@ def attach(case: Case, checked: list, actor, written: list, *, first: bool = Fal
     CaseMaterial.objects.bulk_create(rows)
 
 
-def check_files(case: Case, files: dict | None, allowed_ids: set[int]) -> list:
+def check_files(case: Case | None, files: dict | None, allowed) -> list:
+    """The uploads (material id -> file) checked by content, each a paper `allowed` asks for
+    (material ids, or id -> Material), with the case's papers (none for a new one) within
+    the total a case may hold. Returns (material, checked upload) pairs."""
+    if not isinstance(allowed, dict):
+        allowed = Material.objects.in_bulk(allowed)
     checked = []
     for key, uploaded in (files or {}).items():
         try:
             material_id = int(key)
         except (TypeError, ValueError):
             material_id = None
-        if material_id not in allowed_ids:
+        if material_id not in allowed:
             raise DomainError(
                 _("上传了本次不需要的材料。"), code="invalid", field=f"material_{key}"
             )
         checked.append(
-            (
-                Material.objects.get(pk=material_id),
-                uploads.check_upload(uploaded, field=f"material_{key}"),
-            )
+            (allowed[material_id], uploads.check_upload(uploaded, field=f"material_{key}"))
         )
-    already = sum(case.materials.filter(superseded=False).values_list("size", flat=True))
+    already = (
+        sum(case.materials.filter(superseded=False).values_list("size", flat=True)) if case else 0
+    )
     uploads.check_case_total([c for _m, c in checked], already)
     return checked
