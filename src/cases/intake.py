@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from catalog.models import Material
+from documents.tasks import issue_voucher_after_commit
 from lianban import clock
 from lianban.errors import Conflict, DomainError, NotFound
 from workdays.service import current_calendar
@@ -166,6 +167,7 @@ def accept(case_id: int, actor, *, shortfalls: list[dict] | None = None) -> Case
             gettext_noop("您的申请 %(number)s 已受理，各部门并联审批中。"),
             {"number": case.number},
         )
+        issue_voucher_after_commit(case.pk, "acceptance")
     return case
 
 
@@ -190,6 +192,7 @@ def accept_by_default(case_id: int) -> bool:
             gettext_noop("您的申请 %(number)s 已依法视为受理。"),
             {"number": case.number},
         )
+        issue_voucher_after_commit(case.pk, "acceptance")
     return True
 
 
@@ -243,6 +246,7 @@ def refuse_intake(case_id: int, actor, reason: str) -> Case:
             gettext_noop("您的申请 %(number)s 不予受理，理由见办件页面。"),
             {"number": case.number},
         )
+        issue_voucher_after_commit(case.pk, "refusal")
     return case
 
 

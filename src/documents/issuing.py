@@ -5,9 +5,12 @@ guarded, the change, the event in the case's history (cases.engine.record_docume
 Rendering and signing happen inside the transaction, under the number sequence's lock, so
 numbers have no gaps; a file written before a failure is deleted again."""
 
+import datetime as dt
 import hashlib
 import logging
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,7 +36,7 @@ from lianban.validators import clean_text
 from . import seal, verify
 from .models import ApprovalDocument, DocumentSequence, DocumentStatus
 from .permissions import may_issue
-from .render import DocumentData, ItemDecision, render, verification_url
+from .render import DocumentData, ItemDecision, RenderedPdf, render, verification_url
 
 REASON_MAX = 1000
 
@@ -47,9 +50,9 @@ class SealNotConfigured(DomainError):
     code = "seal_unavailable"
     status = 503
 
-    def __init__(self, detail: str):
+    def __init__(self, detail: str, message: str = ""):
         super().__init__(
-            _("电子印章暂不可用，批复文件未出具。原因已记入系统日志，请联系系统管理员。")
+            message or _("电子印章暂不可用，批复文件未出具。原因已记入系统日志，请联系系统管理员。")
         )
         self.detail = detail
 
@@ -59,8 +62,8 @@ def format_number(prefix: str, year: int, sequence: int) -> str:
     return f"{prefix}〔{year}〕{sequence}号"
 
 
-def next_number(year: int) -> str:
-    prefix = settings.LIANBAN_DOCUMENT_PREFIX
+def next_number(year: int, prefix: str = "") -> str:
+    prefix = prefix or settings.LIANBAN_DOCUMENT_PREFIX
     DocumentSequence.objects.get_or_create(prefix=prefix, year=year)
     sequence = DocumentSequence.objects.select_for_update().get(prefix=prefix, year=year)
     sequence.last += 1
@@ -98,6 +101,14 @@ def _refused_roots(case: Case) -> dict[int, tuple[str, ...]]:
         if state == TaskState.CANCELLED and (found := roots(pk, set())):
             halted[pk] = tuple(names[r] for r in sorted(found))
     return halted
+
+
+def party_of(case: Case) -> tuple[str, str]:
+    """The addressee of a case's documents: name and USCC, or a person's name alone (no ID
+    number is printed)."""
+    if case.enterprise_id:
+        return case.enterprise.name, case.enterprise.uscc
+    return case.party_name, ""
 
 
 def document_data(case: Case, number: str, issued_on) -> DocumentData:
@@ -144,10 +155,7 @@ def document_data(case: Case, number: str, issued_on) -> DocumentData:
         for department in sorted(copied, key=lambda d: d.code)
         if not department.is_service_centre
     ]
-    if case.enterprise_id:
-        party_name, party_uscc = case.enterprise.name, case.enterprise.uscc
-    else:
-        party_name, party_uscc = case.party_name, ""
+    party_name, party_uscc = party_of(case)
     return DocumentData(
         number=number,
         issuing_body=settings.SERVICE_CENTRE_NAME,
@@ -194,46 +202,85 @@ def _check_own_seal(signed: bytes) -> None:
         )
 
 
-def _issue(case: Case, actor, written: list[str]) -> ApprovalDocument:
-    now = clock.now()
+@dataclass(frozen=True)
+class Sealed:
+    """A file just sealed and stored, for its registry row."""
+
+    number: str
+    title: str
+    file: str
+    size: int
+    sha256: str
+    signer: str
+
+
+def seal_and_store(
+    case: Case,
+    prefix: str,
+    label: str,
+    compose: Callable[[str, dt.date], tuple[str, RenderedPdf]],
+    written: list[str],
+    *,
+    unavailable: str = "",
+) -> Sealed:
+    """Take the next number under `prefix`, lay out what compose(number, today) gives (a
+    title and the rendered file), seal it as "`label` number", check the seal and store the
+    file (its name goes into `written`, for the caller to delete should its transaction
+    fail). `unavailable` is what the user is told when the seal cannot be used."""
     today = clock.today()
     try:
         # The key first: without a seal there is no point rendering, nor taking a number.
         with seal.seal_signer() as signer:
-            number = next_number(today.year)
-            data = document_data(case, number, today)
-            rendered = render(data)
+            number = next_number(today.year, prefix)
+            title, rendered = compose(number, today)
             signed = seal.sign(
                 rendered.content,
                 signer,
                 placement=rendered.seal,
-                reason=f"批复文件 {number}",
+                reason=f"{label} {number}",
                 location=settings.SERVICE_CENTRE_NAME,
             )
             signer_name = seal.describe(signer.signing_cert)
             _check_own_seal(signed)
     except seal.SealUnavailable as exc:
-        logger.error("Seal unavailable, case %s not issued: %s", case.pk, exc)
-        raise SealNotConfigured(str(exc)) from None
-    digest = hashlib.sha256(signed).hexdigest()
+        logger.error("Seal unavailable, case %s not issued (%s): %s", case.pk, label, exc)
+        raise SealNotConfigured(str(exc), unavailable) from None
     name = default_storage.save(
         f"documents/{today:%Y}/{secrets.token_hex(16)}.pdf", ContentFile(signed)
     )
     written.append(name)
-    return ApprovalDocument.objects.create(
+    return Sealed(
         number=number,
-        case=case,
-        title=data.title[:300],
+        title=title[:300],
         file=name,
         size=len(signed),
-        sha256=digest,
+        sha256=hashlib.sha256(signed).hexdigest(),
         signer=signer_name[:300],
+    )
+
+
+def _issue(case: Case, actor, written: list[str]) -> ApprovalDocument:
+    now = clock.now()
+
+    def compose(number, today):
+        data = document_data(case, number, today)
+        return data.title, render(data)
+
+    sealed = seal_and_store(case, "", "批复文件", compose, written)
+    return ApprovalDocument.objects.create(
+        number=sealed.number,
+        case=case,
+        title=sealed.title,
+        file=sealed.file,
+        size=sealed.size,
+        sha256=sealed.sha256,
+        signer=sealed.signer,
         issued_at=now,
         issued_by=actor,
     )
 
 
-def _discard(written: list[str]) -> None:
+def discard(written: list[str]) -> None:
     for name in written:
         default_storage.delete(name)
 
@@ -266,7 +313,7 @@ def issue_document(case_id, actor) -> ApprovalDocument:
                 case, actor, document_number=document.number, sha256=document.sha256
             )
     except BaseException:
-        _discard(written)
+        discard(written)
         raise
     return document
 
@@ -308,6 +355,6 @@ def revoke_document(document_id, actor, reason: str, reissue: bool = False) -> A
                 successor_sha256=document.successor.sha256 if document.successor else "",
             )
     except BaseException:
-        _discard(written)
+        discard(written)
         raise
     return document

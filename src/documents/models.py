@@ -107,3 +107,46 @@ def standing(documents) -> ApprovalDocument | None:
     # it replaces, or later.
     ends = [d for d in documents if not d.successor_id] or documents
     return max(ends, key=lambda d: (d.revoked_at, d.pk))
+
+
+class VoucherKind(models.TextChoices):
+    ACCEPTANCE = "acceptance", _("受理通知书")
+    REFUSAL = "refusal", _("不予受理决定书")
+
+
+class IntakeVoucher(ChoiceLabels, models.Model):
+    """The sealed, dated written voucher of an intake decision (行政许可法 art. 32, last
+    paragraph): one acceptance notice or one refusal decision per case, issued by the worker
+    after the window's act (documents/vouchers.py). Written once; nothing revokes it, so it
+    answers the verification page as always in force."""
+
+    kind = models.CharField(_("类别"), max_length=12, choices=VoucherKind.choices)
+    number = models.CharField(_("文号"), max_length=40, unique=True)
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("办件"), on_delete=models.PROTECT, related_name="vouchers"
+    )
+    title = models.CharField(_("标题"), max_length=300)
+    file = models.FileField(_("文件"), max_length=200, editable=False)
+    size = models.PositiveIntegerField(_("文件大小"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    signer = models.CharField(_("签章者"), max_length=300)
+    issued_at = models.DateTimeField(_("出具时间"))
+
+    # What the verification API reads of a registered file, as of an ApprovalDocument.
+    status = DocumentStatus.VALID
+    successor_id = None
+
+    class Meta:
+        verbose_name = _("受理凭证")
+        verbose_name_plural = _("受理凭证")
+        ordering = ["issued_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind"], name="one_voucher_of_each_kind")
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def download_name(self) -> str:
+        return f"{self.number}.pdf"

@@ -1,4 +1,5 @@
-"""The approval document as a PDF, from plain data: no database, no request.
+"""The approval document and the intake vouchers as PDFs, from plain data: no database,
+no request.
 
 Layout after GB/T 9704-2012 (党政机关公文格式): A4, type area 156 × 225 mm, red masthead
 with the issuing body, the document number, a red separator line, the title, the body in
@@ -167,6 +168,81 @@ class DocumentData:
             return "不予许可和终止办理的决定"
         return "不予许可的决定" if self.refused else ""
 
+    @property
+    def remedy(self) -> str:
+        if not self.challengeable:
+            return ""
+        return remedy_notice(
+            f"本批复中{self.challengeable}", "本批复", self.reconsideration_body, self.court
+        )
+
+
+def remedy_notice(decision: str, document: str, reconsideration_body: str, court: str) -> str:
+    """告知救济途径: the reconsideration body and the court by name, with both time limits
+    (行政复议法 2023 arts. 20 and 24, 行政诉讼法 arts. 44 and 46). Left out, the limit to
+    apply runs up to a year from when the applicant learns them."""
+    return (
+        f"如对{decision}不服，可以自收到{document}之日起六十日内向{reconsideration_body}"
+        f"申请行政复议，也可以在六个月内向{court}提起行政诉讼。"
+    )
+
+
+@dataclass(frozen=True)
+class AcceptedItem:
+    name: str
+    department: str
+    limit: str  # the promised limit as the catalog writes it: 20个工作日, 即办
+
+
+# The titles of the intake vouchers, by documents.models.VoucherKind: official text, in
+# Chinese whatever the reader's language (the kinds' labels are translated).
+VOUCHER_TITLES = {"acceptance": "受理通知书", "refusal": "不予受理决定书"}
+
+
+@dataclass(frozen=True)
+class VoucherData:
+    """An intake voucher (行政许可法 art. 32): an acceptance notice, or a refusal decision
+    with its reason."""
+
+    kind: str  # "acceptance" | "refusal"
+    number: str
+    issuing_body: str
+    party_name: str
+    party_uscc: str
+    project: str
+    case_number: str
+    submitted_on: dt.date
+    lead_department: str
+    items: tuple[AcceptedItem, ...]
+    issued_on: dt.date
+    verify_url: str
+    # Acceptance: on which day, whether by law for want of a notice (art. 32(1)(4)), when
+    # the case is expected to finish, papers accepted as missing (容缺) and their dates.
+    accepted_on: dt.date | None = None
+    by_default: bool = False
+    due_on: dt.date | None = None
+    shortfalls: tuple[tuple[str, dt.date], ...] = ()
+    progress_url: str = ""
+    refusal_reason: str = ""
+    reconsideration_body: str = field(default_factory=lambda: settings.RECONSIDERATION_BODY)
+    court: str = field(default_factory=lambda: settings.COURT_NAME)
+
+    @property
+    def refusal(self) -> bool:
+        return self.kind == "refusal"
+
+    @property
+    def title(self) -> str:
+        return VOUCHER_TITLES[self.kind]
+
+    @property
+    def reason_sentence(self) -> str:
+        return sentence(self.refusal_reason)
+
+    @property
+    def remedy(self) -> str:
+        return remedy_notice("本决定", "本决定书", self.reconsideration_body, self.court)
+
 
 @dataclass(frozen=True)
 class RenderedPdf:
@@ -223,14 +299,25 @@ def _sections(data: DocumentData) -> list[dict]:
     return sections
 
 
+def _sealed_page(data) -> dict:
+    """What every sealed file shows around its text: the date, the seal, the QR code."""
+    return {
+        "d": data,
+        "title": data.title,
+        "issued": cn_date(data.issued_on),
+        "verify_page": data.verify_url.split("?", 1)[0],
+        "seal_svg": mark_safe(draw_seal(data.issuing_body)),  # noqa: S308 (our own SVG, text escaped)
+        "qr_svg": mark_safe(qr_svg(data.verify_url)),  # noqa: S308 (segno output)
+    }
+
+
 def html(data: DocumentData) -> str:
     # Those who reviewed alongside the lead; the lead itself is named once, as the lead.
     departments = sorted(
         {i.department for i in data.decided if i.department} - {data.lead_department}
     )
     context = {
-        "d": data,
-        "title": data.title,
+        **_sealed_page(data),
         "sections": _sections(data),
         "departments": "、".join(departments),
         "counts": {
@@ -239,15 +326,23 @@ def html(data: DocumentData) -> str:
             "refused": len(data.refused),
             "halted": len(data.halted),
         },
-        "issued": cn_date(data.issued_on),
         "submitted": cn_date(data.submitted_on),
-        "verify_page": data.verify_url.split("?", 1)[0],
         "masthead_pt": masthead_size(data.issuing_body),
-        "seal_svg": mark_safe(draw_seal(data.issuing_body)),  # noqa: S308 (our own SVG, text escaped)
-        "qr_svg": mark_safe(qr_svg(data.verify_url)),  # noqa: S308 (segno output)
     }
     with translation.override("zh-hans"):
         return render_to_string("documents/pdf/approval.html", context)
+
+
+def voucher_html(data: VoucherData) -> str:
+    context = {
+        **_sealed_page(data),
+        "submitted": cn_date(data.submitted_on),
+        "accepted": cn_date(data.accepted_on) if data.accepted_on else "",
+        "due": cn_date(data.due_on) if data.due_on else "",
+        "shortfalls": [(name, cn_date(day)) for name, day in data.shortfalls],
+    }
+    with translation.override("zh-hans"):
+        return render_to_string("documents/pdf/voucher.html", context)
 
 
 _fonts = threading.local()
@@ -265,7 +360,15 @@ def _font_config() -> FontConfiguration:
 
 
 def render(data: DocumentData) -> RenderedPdf:
-    document = HTML(string=html(data)).render(font_config=_font_config())
+    return _laid_out(html(data))
+
+
+def render_voucher(data: VoucherData) -> RenderedPdf:
+    return _laid_out(voucher_html(data))
+
+
+def _laid_out(source: str) -> RenderedPdf:
+    document = HTML(string=source).render(font_config=_font_config())
     seal = None
     for index, page in enumerate(document.pages):
         if "seal" in page.anchors:
@@ -276,7 +379,7 @@ def render(data: DocumentData) -> RenderedPdf:
                 box=(x1 * PX_TO_PT, height - y2 * PX_TO_PT, x2 * PX_TO_PT, height - y1 * PX_TO_PT),
             )
     if seal is None:  # the template always has the seal; a missing anchor is a template bug
-        raise RuntimeError("approval template has no #seal anchor")
+        raise RuntimeError("the template has no #seal anchor")
     return RenderedPdf(content=document.write_pdf(), seal=seal, pages=len(document.pages))
 
 

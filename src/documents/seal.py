@@ -2,8 +2,10 @@
 (never a bitmap of a real seal), and the PAdES signature by the service centre's seal
 certificate that makes the file verifiable. Settings say where the key lives (docs/seal.md)."""
 
+import asyncio
 import html
 import math
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
@@ -168,6 +170,19 @@ def seal_signer():
     yield signer
 
 
+def outside_event_loop(call, *args, **kwargs):
+    """call(*args, **kwargs) where no event loop runs. pyHanko's synchronous functions run
+    their coroutines with asyncio.run, which a thread with a running loop refuses: an async
+    caller's, or a test's that drives a browser with Playwright's sync API and accepts a
+    case directly (the voucher is issued after that commit, in the same thread)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call, *args, **kwargs).result()
+
+
 def sign(
     pdf: bytes,
     signer,
@@ -196,7 +211,7 @@ def sign(
     pdf_signer = signers.PdfSigner(
         meta, signer=signer, stamp_style=NoOpStampStyle(), new_field_spec=spec
     )
-    return pdf_signer.sign_pdf(writer).getvalue()
+    return outside_event_loop(pdf_signer.sign_pdf, writer).getvalue()
 
 
 def describe(cert) -> str:

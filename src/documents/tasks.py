@@ -3,7 +3,11 @@
 import datetime as dt
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
+from django.db import transaction
 from django_tasks import task
 
 from lianban import clock
@@ -46,3 +50,49 @@ def issue_document_later(case_id: int, actor_id: int, as_of: str = "") -> str:
     except DomainError as exc:
         logger.warning("Document for case %s not issued (%s): %s", case_id, exc.code, exc.message)
         return ""
+
+
+@task()
+def issue_voucher_later(case_id: int, kind: str) -> str:
+    """Issue the intake voucher of `kind` (documents.models.VoucherKind) for a case the window
+    accepted or refused. Returns its number, the one it already had when run again, or ""
+    when the case has no such act to record. A missing seal fails the job, to be run again
+    once the county has fixed it, as issue_document_later's does."""
+    from .issuing import SealNotConfigured
+    from .vouchers import issue_voucher
+
+    try:
+        return issue_voucher(case_id, kind).number
+    except SealNotConfigured:
+        raise
+    except DomainError as exc:
+        logger.warning("Voucher for case %s not issued (%s): %s", case_id, exc.code, exc.message)
+        return ""
+
+
+_withheld: ContextVar[bool] = ContextVar("lianban_vouchers_withheld", default=False)
+
+
+@contextmanager
+def vouchers_withheld() -> Iterator[None]:
+    """No voucher for the acts inside the block: the demo's simulated year (lianban.demo),
+    whose thousands of acceptances would each be rendered and sealed at build time, for a
+    past no voucher was written in. Cases accepted or refused after the build get theirs."""
+    token = _withheld.set(True)
+    try:
+        yield
+    finally:
+        _withheld.reset(token)
+
+
+def issue_voucher_after_commit(case_id: int, kind: str) -> None:
+    """Called by cases.intake inside the window's transaction: the voucher is issued once the
+    act is committed, by the worker (inline when none is configured). Neither a failing job
+    nor a queue that cannot be written to undoes the act or fails the clerk's request."""
+    if _withheld.get():
+        return
+
+    def enqueue_voucher():
+        issue_voucher_later.enqueue(case_id, kind)
+
+    transaction.on_commit(enqueue_voucher, robust=True)

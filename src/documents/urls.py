@@ -9,4 +9,5 @@ urlpatterns = [
     path("case/<int:case_id>/issue/", views.issue, name="issue"),
     path("<int:pk>/revoke/", views.revoke, name="revoke"),
     path("<int:pk>/download/", views.download, name="download"),
+    path("voucher/<int:pk>/download/", views.voucher_download, name="voucher_download"),
 ]

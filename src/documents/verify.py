@@ -1,6 +1,7 @@
 """Public verification: is this file the registered one, byte for byte; is its signature
 valid and by whom; has it been revoked. The web page, the API and `lianban document verify`
-all answer with the same Verdict.
+all answer with the same Verdict. Intake vouchers (documents/vouchers.py) answer too, by
+their own numbers and files; nothing revokes them.
 
 A lookup by number says only what the registry holds about the number (no party, no title):
 anyone may type a number. A file's holder already has the document, so the answer to an
@@ -21,7 +22,7 @@ from pyhanko_certvalidator import ValidationContext
 from lianban.validators import query_text
 
 from . import seal
-from .models import ApprovalDocument, DocumentStatus
+from .models import ApprovalDocument, DocumentStatus, IntakeVoucher
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 _NUMBER_IN_REASON = re.compile(r"(\S+〔\d{4}〕\d+号)")
@@ -88,7 +89,7 @@ class Verdict:
     ok: bool
     headline: str
     findings: list[Finding] = field(default_factory=list)
-    document: ApprovalDocument | None = None
+    document: ApprovalDocument | IntakeVoucher | None = None
 
     @property
     def lines(self) -> list[str]:
@@ -123,7 +124,7 @@ def check_signature(content: bytes, root, *, moment=None) -> SignatureCheck:
     claimed = match.group(1) if match else ""
     try:
         context = ValidationContext(trust_roots=[root], moment=moment)
-        status = validate_pdf_signature(embedded, context)
+        status = seal.outside_event_loop(validate_pdf_signature, embedded, context)
     except Exception as exc:  # a damaged signature container
         return SignatureCheck(
             present=True, claimed_number=claimed, error=str(exc) or exc.__class__.__name__
@@ -239,11 +240,60 @@ def _root_or_none():
         return None
 
 
+def _voucher_verdict(voucher: IntakeVoucher, content: bytes | None) -> Verdict:
+    """An intake voucher, by number or as the registered file itself: never revoked, so
+    registered means in force; a file must also carry its intact seal."""
+    kind = voucher.get_kind_display()
+    findings = [
+        Finding(
+            True,
+            _("%(kind)s %(number)s 已登记，由 %(signer)s 于 %(day)s 出具。")
+            % {
+                "kind": kind,
+                "number": voucher.number,
+                "signer": voucher.signer,
+                "day": _day(voucher.issued_at),
+            },
+        )
+    ]
+    ok = True
+    if content is not None:
+        findings.append(
+            Finding(
+                True,
+                _("此文件与登记簿中的%(kind)s %(number)s 逐字节一致。")
+                % {"kind": kind, "number": voucher.number},
+            )
+        )
+        root = _root_or_none()
+        if root is None:
+            findings.append(Finding(False, _("系统未配置根证书，暂时无法核验电子签章。")))
+            ok = False
+        else:
+            check = check_signature(content, root, moment=voucher.issued_at)
+            findings.append(_signature_finding(check))
+            ok = check.ok
+    if ok and content is not None:
+        headline = _("核验通过：这是%(kind)s %(number)s 的原件。")
+    elif ok:
+        headline = _(
+            "%(kind)s %(number)s 已登记在册。如需确认手中的文件是否为原件，请上传该文件核验。"
+        )
+    else:
+        headline = _("核验未通过：不能确认这是%(kind)s %(number)s 的原件。")
+    headline %= {"kind": kind, "number": voucher.number}
+    return Verdict(ok=ok, headline=headline, findings=findings, document=voucher)
+
+
 def verify_file(content: bytes) -> Verdict:
     if not content.startswith(b"%PDF-"):
         raise NotAPdf(_("上传的文件不是 PDF 文件（按文件内容判断）。"))
     digest = hashlib.sha256(content).hexdigest()
     document = ApprovalDocument.objects.select_related("successor").filter(sha256=digest).first()
+    if document is None:
+        voucher = IntakeVoucher.objects.filter(sha256=digest).first()
+        if voucher is not None:
+            return _voucher_verdict(voucher, content)
     root = _root_or_none()
     if root is None:
         check = SignatureCheck(error="no root")
@@ -332,6 +382,9 @@ def verify_number(number: str) -> Verdict:
         else None
     )
     if document is None:
+        voucher = IntakeVoucher.objects.filter(number=number).first() if number else None
+        if voucher is not None:
+            return _voucher_verdict(voucher, None)
         return Verdict(
             ok=False,
             headline=_("登记簿中没有文号为 %(number)s 的批复文件。") % {"number": number or "—"},

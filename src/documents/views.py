@@ -1,5 +1,6 @@
 """Pages of the approval document: public verification, the case's documents with the lead
-department's issue and revoke buttons, and the download for those who may see the case."""
+department's issue and revoke buttons, and the download, of a document or of an intake
+voucher, for those who may see the case."""
 
 import re
 from urllib.parse import quote
@@ -20,7 +21,7 @@ from cases.models import Case, CaseState
 from lianban.errors import DomainError, NotFound, PermissionDenied
 
 from . import issuing, verify
-from .permissions import documents_visible_to, may_issue
+from .permissions import documents_visible_to, may_issue, vouchers_visible_to
 
 
 def _back(request, default: str):
@@ -136,19 +137,32 @@ def _download_name(document) -> str:
     return _("%(number)s（已撤销）.pdf") % {"number": document.number}
 
 
-@login_required
-def download(request, pk: int):
-    document = get_object_or_404(documents_visible_to(request.user), pk=pk)
-    response = FileResponse(
-        document.file.open("rb"), as_attachment=True, content_type="application/pdf"
-    )
+def _pdf(file, ascii_name: str, name: str) -> FileResponse:
+    response = FileResponse(file.open("rb"), as_attachment=True, content_type="application/pdf")
     # Django sends a Chinese name as filename* alone; the plain filename is the fallback
     # for clients that read only that (RFC 6266 4.3): the number's digits.
-    ascii_name = "approval-{}.pdf".format("-".join(re.findall(r"\d+", document.number)))
     response["Content-Disposition"] = "attachment; filename=\"{}\"; filename*=utf-8''{}".format(
-        ascii_name, quote(_download_name(document), safe="")
+        ascii_name, quote(name, safe="")
     )
     # A party's document, often fetched on a shared computer at the service hall: kept in
     # no cache, shared or the browser's own.
     add_never_cache_headers(response)
     return response
+
+
+def _digits(number: str) -> str:
+    return "-".join(re.findall(r"\d+", number))
+
+
+@login_required
+def download(request, pk: int):
+    document = get_object_or_404(documents_visible_to(request.user), pk=pk)
+    return _pdf(document.file, f"approval-{_digits(document.number)}.pdf", _download_name(document))
+
+
+@login_required
+def voucher_download(request, pk: int):
+    voucher = get_object_or_404(vouchers_visible_to(request.user), pk=pk)
+    return _pdf(
+        voucher.file, f"{voucher.kind}-{_digits(voucher.number)}.pdf", voucher.download_name
+    )

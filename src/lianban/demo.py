@@ -34,6 +34,7 @@ from cases.supervision import tick
 from catalog.models import ApprovalItem, ProjectType
 from directory.models import Department, Enterprise
 from directory.validators import uscc_check_char
+from documents.tasks import vouchers_withheld
 from lianban import clock
 from lianban.errors import DomainError
 from workdays.calendar import package_years
@@ -578,8 +579,12 @@ def build(
             cast, start=start, end=end, cases=cases, seed=seed, out=out, inline_days=inline_days
         )
         # The year is simulated: its mails (escalations to the supervisor) are about a past
-        # no one lived, and the console backend would print thousands of them.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        # no one lived, and the console backend would print thousands of them; nor were
+        # intake vouchers written in it (documents.tasks.vouchers_withheld).
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            vouchers_withheld(),
+        ):
             simulation.run()
         read_the_past(end)
         if simulation.backlog:

@@ -41,12 +41,14 @@ JOBS_PER_PAGE = 20
 # What each job does, by its task's path (task.module_path).
 JOB_KINDS = {
     "documents.tasks.issue_document_later": pgettext_lazy("job", "出具批复文件"),
+    "documents.tasks.issue_voucher_later": pgettext_lazy("job", "出具受理凭证"),
     "cases.tasks.send_notification_mail": pgettext_lazy("job", "发送通知邮件"),
     "cases.tasks.run_tick": pgettext_lazy("job", "电子监察（刷新红黄灯、逐级提醒）"),
     "cases.tasks.verify_chains": pgettext_lazy("job", "核验全部办件的审计链"),
     "cases.tasks.forget_idempotency_records": pgettext_lazy("job", "清理接口重试记录"),
     "portal.tasks.forget_lookup_failures": pgettext_lazy("job", "清理进度查询失败记录"),
     "accounts.tasks.warn_expiring_tokens": pgettext_lazy("job", "提醒即将到期的 API 令牌"),
+    "lianban.tasks.forget_finished_jobs": pgettext_lazy("job", "清理已结束的后台任务记录"),
 }
 # An error's text may name the server's files, a connection's password or a key: those go.
 _SECRET = re.compile(r"(?i)\b(password|passwd|pwd|secret|token|api[_-]?key|key)(\s*[=:]\s*)\S+")
@@ -76,7 +78,8 @@ def plain_error(job: DBTaskResult) -> str:
     return text if len(text) <= ERROR_LENGTH else text[: ERROR_LENGTH - 1] + "…"
 
 
-_FOR_A_CASE = {"documents.tasks.issue_document_later"}  # args: case id, …
+# args: case id, …
+_FOR_A_CASE = {"documents.tasks.issue_document_later", "documents.tasks.issue_voucher_later"}
 _FOR_A_NOTIFICATION = {"cases.tasks.send_notification_mail"}  # args: notification id
 
 

@@ -16,6 +16,9 @@ from catalog.models import ApprovalItem
 from documents import issuing, keys
 from documents.render import DocumentData, ItemDecision, render, verification_url
 
+# A case submitted through the engine with every paper (test_vouchers.py takes it to intake).
+from tests.cases.conftest import all_papers, catalog, submitted, travel  # noqa: F401
+
 TZ = ZoneInfo("Asia/Shanghai")
 SITE_URL = "https://lianban.example.gov.cn"
 

@@ -244,6 +244,20 @@ PAGES = [
     Row("cases/board/", "GET", "/cases/board/", gate(200, OVERSIGHT)),
     Row("cases/board/audit/", "POST", "/cases/board/audit/", gate(200, OVERSIGHT)),
     Row("cases/board/audit/", "GET", "/cases/board/audit/", public(405)),
+    Row("cases/board/figures/", "GET", "/cases/board/figures/", gate(200, OVERSIGHT)),
+    Row(
+        "cases/board/figures/",
+        "GET",
+        "/cases/board/figures/?start=2026-03-01",
+        gate(400, OVERSIGHT),
+        note="half a range: the page says so, with this year's figures",
+    ),
+    Row(
+        "cases/board/figures/workbook/",
+        "GET",
+        "/cases/board/figures/workbook/",
+        gate(200, OVERSIGHT),
+    ),
     Row("jobs/", "GET", "/jobs/", gate(200, OVERSIGHT)),
     Row(
         "jobs/<uuid:pk>/retry/",
@@ -405,6 +419,12 @@ PAGES = [
         "documents/<int:pk>/download/",
         "GET",
         "/documents/{document}/download/",
+        gate(200, SEES_CASE),
+    ),
+    Row(
+        "documents/voucher/<int:pk>/download/",
+        "GET",
+        "/documents/voucher/{voucher}/download/",
         gate(200, SEES_CASE),
     ),
     # ---- the API's own pages
@@ -677,6 +697,7 @@ RECORDED = {
     "dbtaskresult",
     # Made by their owner on the token page (its key shown once), never typed in here.
     "apitoken",
+    "intakevoucher",
 }
 UNDELETABLE = {
     "itemversion",  # a published version of an item stays for the cases using it

@@ -27,7 +27,7 @@ from django_tasks_db.models import DBTaskResult
 from accounts.models import ApiToken, Role, User
 from cases import engine, intake, review
 from cases.models import Authorisation, CaseMaterial, CaseState, Decision, ReviewTask
-from documents import issuing
+from documents import issuing, vouchers
 from documents.tasks import issue_document_later
 from lianban.api import api as ninja_api
 from tests.cases.conftest import TZ, all_papers, catalog  # noqa: F401
@@ -199,6 +199,7 @@ def county(
         "document": document.pk,
         "document_number": document.number,
     }
+    ids["voucher"] = vouchers.issue_voucher(in_review.pk, "acceptance").pk
     # A background job that failed, for the jobs page's retry (lianban/views.py).
     job = issue_document_later.using(backend="queue").enqueue(decided.pk, lead.pk)
     DBTaskResult.objects.filter(pk=job.id).update(

@@ -163,8 +163,13 @@ def render_case(request, case: Case, status=200, **bound):
         "papers_owed": papers_owed,
         "takes_papers": case.state in intake.SHORTFALL_SUPPLY_STATES,
         "materials": case.materials.filter(superseded=False).select_related("material"),
+        # From acceptance on (its voucher), or a refusal at intake (its decision).
         "show_documents": documents_ready
-        and (bool(documents) or case.state in (CaseState.DECIDED, CaseState.CLOSED)),
+        and (
+            bool(documents)
+            or case.accepted_at is not None
+            or case.state == CaseState.REFUSED_AT_INTAKE
+        ),
         "documents": documents,
         "can_issue": lead_of and case.state == CaseState.DECIDED,
         "can_revoke": lead_of,

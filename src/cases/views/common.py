@@ -62,6 +62,8 @@ EVENT_LABELS = {
     "decided": pgettext_lazy("history", "作出办件决定"),
     "document_issued": pgettext_lazy("history", "出具批复文件"),
     "document_revoked": pgettext_lazy("history", "撤销批复文件"),
+    "acceptance_voucher_issued": pgettext_lazy("history", "出具受理通知书"),
+    "refusal_voucher_issued": pgettext_lazy("history", "出具不予受理决定书"),
     "shortfall_supplied": pgettext_lazy("history", "补交容缺材料"),
 }
 STATE_LABELS = {**dict(TaskState.choices), **dict(CaseState.choices)}
@@ -221,6 +223,8 @@ def describe(event) -> str:
         )
     if event.kind in ("document_issued", "document_revoked"):
         return str(payload.get("document", ""))
+    if event.kind in ("acceptance_voucher_issued", "refusal_voucher_issued"):
+        return str(payload.get("voucher", ""))
     if event.kind == "task_dispatched" and payload.get("due"):
         return _("%(due)s 前办结") % {"due": payload["due"]}
     return ""
