@@ -1,4 +1,5 @@
-"""Time to render and seal one approval document, and documents per minute on two cores.
+"""Time to render and seal one approval document (and each intake voucher), and documents
+per minute on two cores.
 
     uv run python -m benchmarks.documents_bench [--runs 50] [--workers 2] [--per-worker 20]
 
@@ -67,19 +68,46 @@ def _data(n: int):
     )
 
 
-def one_document(n: int) -> int:
-    """Render and seal document n, and check the seal as issuing does before it registers
-    the file (documents.issuing._check_own_seal); returns the size of the signed PDF."""
+def _voucher(n: int, kind: str):
+    from documents.render import AcceptedItem, VoucherData, verification_url
+
+    number = f"示审批{'受' if kind == 'acceptance' else '不受'}字〔2026〕{n}号"
+    return VoucherData(
+        kind=kind,
+        number=number,
+        issuing_body="示范县行政审批局",
+        party_name="示范机械制造有限公司",
+        party_uscc="91350100M000100Y43",
+        project="年产一万台农机装备项目",
+        case_number=f"139999-20261102-{n:04d}",
+        submitted_on=dt.date(2026, 11, 2),
+        lead_department="行政审批局",
+        items=(
+            AcceptedItem("建设用地规划许可", "自然资源局", "10个工作日"),
+            AcceptedItem("建设工程规划许可", "自然资源局", "10个工作日"),
+            AcceptedItem("施工图审查", "住房城乡建设局", "15个工作日"),
+            AcceptedItem("建筑工程施工许可", "住房城乡建设局", "5个工作日"),
+        ),
+        issued_on=dt.date(2026, 11, 3),
+        verify_url=verification_url("https://lianban.example.gov.cn", number),
+        accepted_on=dt.date(2026, 11, 3) if kind == "acceptance" else None,
+        due_on=dt.date(2026, 11, 24) if kind == "acceptance" else None,
+        refusal_reason="" if kind == "acceptance" else "申请事项不属于本机关职权范围。",
+    )
+
+
+def one_document(n: int, kind: str = "approval") -> int:
+    """Render and seal document n (an approval document, or an intake voucher of `kind`),
+    and check the seal as issuing does before it registers the file
+    (documents.issuing.seal_and_store); returns the size of the signed PDF."""
     from documents import seal, verify
-    from documents.render import render
+    from documents.render import render, render_voucher
 
     with seal.seal_signer() as signer:
-        rendered = render(_data(n))
-        signed = seal.sign(
-            rendered.content, signer, placement=rendered.seal, reason=f"批复文件 {n}"
-        )
+        rendered = render(_data(n)) if kind == "approval" else render_voucher(_voucher(n, kind))
+        signed = seal.sign(rendered.content, signer, placement=rendered.seal, reason=f"{kind} {n}")
     if not verify.check_signature(signed, seal.load_root()).ok:
-        raise RuntimeError(f"document {n}: the seal does not verify")
+        raise RuntimeError(f"{kind} {n}: the seal does not verify")
     return len(signed)
 
 
@@ -111,13 +139,16 @@ def main() -> None:
             not_before=dt.datetime.now(dt.UTC) - dt.timedelta(days=1),
         )
         size = one_document(0)  # warm-up: fonts, templates
-        timings, cpu = [], []
+        kinds = ("approval", "acceptance", "refusal")
+        sizes = {kind: one_document(0, kind) for kind in kinds}
+        timings, cpu = {k: [] for k in kinds}, {k: [] for k in kinds}
         for n in range(1, args.runs + 1):
-            started, started_cpu = time.perf_counter(), time.process_time()
-            one_document(n)
-            timings.append(time.perf_counter() - started)
-            cpu.append(time.process_time() - started_cpu)
-        median = statistics.median(timings)
+            for kind in kinds:  # in turns: whatever else the machine does weighs on all alike
+                started, started_cpu = time.perf_counter(), time.process_time()
+                one_document(n, kind)
+                timings[kind].append(time.perf_counter() - started)
+                cpu[kind].append(time.process_time() - started_cpu)
+        median = statistics.median(timings["approval"])
 
         started = time.perf_counter()
         with ProcessPoolExecutor(max_workers=args.workers) as pool:
@@ -134,11 +165,18 @@ def main() -> None:
     print(f"signed PDF: {size / 1024:.0f} KiB")
     print(
         f"render + seal + self-check, one process: median {median * 1000:.0f} ms over {args.runs} runs "
-        f"(min {min(timings) * 1000:.0f} ms, max {max(timings) * 1000:.0f} ms)"
+        f"(min {min(timings['approval']) * 1000:.0f} ms, max {max(timings['approval']) * 1000:.0f} ms)"
     )
     print(
-        f"CPU time per document (unaffected by other load): median {statistics.median(cpu) * 1000:.0f} ms"
+        "CPU time per document (unaffected by other load): median "
+        f"{statistics.median(cpu['approval']) * 1000:.0f} ms"
     )
+    for kind in ("acceptance", "refusal"):
+        print(
+            f"intake voucher, {kind}, in the same runs: median "
+            f"{statistics.median(timings[kind]) * 1000:.0f} ms, CPU "
+            f"{statistics.median(cpu[kind]) * 1000:.0f} ms, {sizes[kind] / 1024:.0f} KiB"
+        )
     print(f"load average (1 min) before the run: {load_before:.2f}")
     print(
         f"{args.workers} processes: {total} documents in {wall:.1f} s "
