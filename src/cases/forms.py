@@ -1,6 +1,8 @@
 """Forms of the case pages. They check what a form can check (required fields, dates); every
 rule of the domain is the engine's, and its DomainError lands beside the field it names."""
 
+import datetime as dt
+
 from django import forms
 from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import mark_safe
@@ -8,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from lianban.forms import first_error
-from lianban.validators import DateField, DateTimeField, TextField
+from lianban.validators import EARLIEST_DATE, LATEST_DATE, DateField, DateTimeField, TextField
 
 from .models import Light, MeetingParticipant, TaskPause, TaskState
 from .templatetags.zh import ZH, marked_chinese, zh
@@ -452,3 +454,46 @@ class AuthoriseForm(CaseForm):
         queryset=User.objects.filter(role=Role.AGENT, is_active=True),
         widget=forms.HiddenInput,
     )
+
+
+# ---- the department figures ------------------------------------------------------------
+
+
+def _day_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class FiguresPeriodForm(CaseForm):
+    """The period of the department figures (部门指标): a year, or a range of days."""
+
+    year = forms.IntegerField(
+        label=_("年份"),
+        required=False,
+        min_value=EARLIEST_DATE.year,
+        max_value=LATEST_DATE.year,
+        help_text=_("不填年份和日期即为本年度。"),
+    )
+    start = DateField(label=_("开始日期"), required=False, widget=_day_input())
+    end = DateField(label=_("结束日期"), required=False, widget=_day_input())
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:  # a date that is no date says so alone
+            return data
+        year, start, end = data.get("year"), data.get("start"), data.get("end")
+        if year is not None and (start or end):
+            raise forms.ValidationError(_("请按年份或按起止日期筛选，二者只填一种。"))
+        if bool(start) != bool(end):
+            self.add_error("start" if end else "end", _("请同时填写开始日期和结束日期。"))
+        elif start and end < start:
+            self.add_error("end", _("结束日期不能早于开始日期。"))
+        return data
+
+    def period(self, today: dt.date) -> tuple[dt.date, dt.date]:
+        """The first and the last day asked for; this year when nothing (or nothing valid)
+        was asked, so that a refused filter changes nothing on the page."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        if data.get("start"):
+            return data["start"], data["end"]
+        year = data.get("year") or today.year
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views.board import figures, figures_workbook
 
 app_name = "cases"
 urlpatterns = [
@@ -19,6 +20,8 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting, name="meeting"),
     path("board/", views.board, name="board"),
     path("board/audit/", views.audit, name="audit"),
+    path("board/figures/", figures, name="figures"),
+    path("board/figures/workbook/", figures_workbook, name="figures_workbook"),
     path("materials/<int:pk>/", views.material_file, name="material"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),

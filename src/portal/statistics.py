@@ -1,5 +1,6 @@
-"""The service centre's published statistics, computed from plain rows (no database here;
-portal/queries.py reads the rows). Worked by hand in tests/portal/test_statistics.py."""
+"""The service centre's published statistics and the supervisors' department figures, computed
+from plain rows (no database here; portal/queries.py reads the rows). Worked by hand in
+tests/portal/test_statistics.py and tests/portal/test_department_figures.py."""
 
 import datetime as dt
 import statistics
@@ -42,6 +43,11 @@ class ItemRow:
 
     decided_on: dt.date | None
     due_date: dt.date | None
+    # For the department figures (department_figures below): the day the item reached its
+    # department, and the stretches its clock stood still (a supplement, a suspension, time
+    # the law excludes), each as (the day it stopped, the day it ran again).
+    dispatched_on: dt.date | None = None
+    pauses: tuple[tuple[dt.date, dt.date], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,10 @@ class Statistics:
     average_legal_serial_working_days: float | None
     papers_separately: int
     papers_submitted: int
+    # The medians beside the averages above, over the same cases (the department figures
+    # compare medians); defaults, so that a value cached before they existed still reads.
+    median_serial_working_days: float | None = None
+    median_legal_serial_working_days: float | None = None
 
     @property
     def items_counted(self) -> int:
@@ -127,7 +137,81 @@ def summarise(
         average_legal_serial_working_days=_average(legal),
         papers_separately=sum(c.papers_separately for c in accepted),
         papers_submitted=sum(c.papers_submitted for c in accepted),
+        median_serial_working_days=_median(serial),
+        median_legal_serial_working_days=_median(legal),
     )
+
+
+@dataclass(frozen=True)
+class DepartmentFigures:
+    items_decided: int
+    items_on_time: int
+    on_time_percent: float | None
+    items_overdue_open: int
+    average_working_days: float | None  # per item, from dispatch to decision
+    median_working_days: float | None
+    supplements: int  # 补正 asked
+    referred: int  # items referred to the joint meeting
+
+    @property
+    def items_counted(self) -> int:
+        return self.items_decided + self.items_overdue_open
+
+
+def department_figures(
+    items: Iterable[ItemRow],
+    *,
+    supplements: int = 0,
+    referred: int = 0,
+    today: dt.date,
+    calendar: Calendar,
+) -> DepartmentFigures:
+    """One department's items (or every department's): decided and on time, and open past
+    their due date, counted as summarise counts them; and the working days each decided
+    item took from dispatch to decision, less the days its clock stood still. A pause is
+    counted as the engine counts it when it moves a due date, over the days after the day
+    it stopped up to the day it ran again, here always in working days. An item whose days
+    run into a year without a schedule is left out of the days, as summarise leaves out a
+    serial alternative."""
+    items = list(items)
+    stats = summarise((), items, today=today, calendar=calendar)
+    days = [d for d in (_item_working_days(i, calendar) for i in items) if d is not None]
+    return DepartmentFigures(
+        items_decided=stats.items_decided,
+        items_on_time=stats.items_on_time,
+        on_time_percent=stats.on_time_percent,
+        items_overdue_open=stats.items_overdue_open,
+        average_working_days=_average(days),
+        median_working_days=_median(days),
+        supplements=supplements,
+        referred=referred,
+    )
+
+
+def worst_first(figures: DepartmentFigures) -> tuple:
+    """The order a supervisor reads departments in: the lowest on-time share first (a
+    department with nothing counted yet last), then the most items overdue, the slowest."""
+    share = figures.on_time_percent
+    return (
+        share is None,
+        share if share is not None else 0.0,
+        -figures.items_overdue_open,
+        -(figures.median_working_days or 0.0),
+    )
+
+
+def _item_working_days(item: ItemRow, calendar: Calendar) -> int | None:
+    if item.decided_on is None or item.dispatched_on is None:
+        return None
+    try:
+        days = calendar.working_days_between(item.dispatched_on, item.decided_on)
+        for stopped, ran_again in item.pauses:
+            stopped, ran_again = max(stopped, item.dispatched_on), min(ran_again, item.decided_on)
+            if ran_again > stopped:
+                days -= calendar.working_days_between(stopped, ran_again)
+    except UnscheduledYear:
+        return None
+    return max(days, 0)
 
 
 def _average(days: list[int]) -> float | None:

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases import engine, intake, review
 from cases.models import Authorisation, ReviewTask
+from catalog.importer import place_items
 from catalog.models import ApprovalItem, Material, ProjectType, Stage
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -85,11 +86,11 @@ def catalog(db, centre, dept_a, dept_b):
     s1 = Stage.objects.create(
         project_type=project, order=1, name="立项用地规划许可", lead_department=centre
     )
-    s1.items.set([a, c])
+    place_items(s1, [a, c])  # in this order (StageItem.position)
     s2 = Stage.objects.create(
         project_type=project, order=2, name="工程建设许可", lead_department=dept_b
     )
-    s2.items.set([b, d])
+    place_items(s2, [b, d])
     return {
         "A": a,
         "B": b,

@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, connections
 from cases import engine, intake, review
 from cases.events import verify_case
 from cases.models import Case, ReviewTask, TaskState
+from catalog.importer import place_items
 from catalog.models import ApprovalItem, ProjectType, Stage
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -29,7 +30,7 @@ def fork(centre, dept_a, dept_b):
     b.prerequisites.set([a1, a2])
     project = ProjectType.objects.create(name="并发项目")
     stage = Stage.objects.create(project_type=project, order=1, name="一", lead_department=centre)
-    stage.items.set([a1, a2, b])
+    place_items(stage, [a1, a2, b])
     return project
 
 
