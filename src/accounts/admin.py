@@ -98,7 +98,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset.filter(revoked_at__isnull=True).select_related("user"):
             tokens.revoke(token.user, token.pk, request=request, by=request.user)
             revoked += 1
-        self.message_user(request, ngettext("已吊销 %(n)d 个令牌。", "已吊销 %(n)d 个令牌。", revoked) % {"n": revoked})
+        self.message_user(
+            request,
+            ngettext("已吊销 %(n)d 个令牌。", "已吊销 %(n)d 个令牌。", revoked) % {"n": revoked},
+        )
 
 
 @admin.register(LoginAttempt)
