@@ -10,7 +10,7 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -213,6 +213,10 @@ class Sealed:
     sha256: str
     signer: str
 
+    def row(self) -> dict:
+        """The registry row's fields (models.SealedFile) but its issue time."""
+        return asdict(self)
+
 
 def seal_and_store(
     case: Case,
@@ -268,15 +272,7 @@ def _issue(case: Case, actor, written: list[str]) -> ApprovalDocument:
 
     sealed = seal_and_store(case, "", "批复文件", compose, written)
     return ApprovalDocument.objects.create(
-        number=sealed.number,
-        case=case,
-        title=sealed.title,
-        file=sealed.file,
-        size=sealed.size,
-        sha256=sealed.sha256,
-        signer=sealed.signer,
-        issued_at=now,
-        issued_by=actor,
+        case=case, issued_at=now, issued_by=actor, **sealed.row()
     )
 
 

@@ -27,17 +27,26 @@ class DocumentSequence(models.Model):
         ]
 
 
-class ApprovalDocument(ChoiceLabels, models.Model):
+class SealedFile(models.Model):
+    """A sealed file in the registry, as issuing.seal_and_store leaves it: its number, where
+    it lies, its hash and who sealed it. Written once."""
+
     number = models.CharField(_("文号"), max_length=40, unique=True)
-    case = models.ForeignKey(
-        "cases.Case", verbose_name=_("办件"), on_delete=models.PROTECT, related_name="documents"
-    )
     title = models.CharField(_("标题"), max_length=300)
     file = models.FileField(_("文件"), max_length=200, editable=False)
     size = models.PositiveIntegerField(_("文件大小"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
     signer = models.CharField(_("签章者"), max_length=300)
     issued_at = models.DateTimeField(_("出具时间"))
+
+    class Meta:
+        abstract = True
+
+
+class ApprovalDocument(ChoiceLabels, SealedFile):
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("办件"), on_delete=models.PROTECT, related_name="documents"
+    )
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("出具人"),
@@ -114,23 +123,16 @@ class VoucherKind(models.TextChoices):
     REFUSAL = "refusal", _("不予受理决定书")
 
 
-class IntakeVoucher(ChoiceLabels, models.Model):
+class IntakeVoucher(ChoiceLabels, SealedFile):
     """The sealed, dated written voucher of an intake decision (行政许可法 art. 32, last
     paragraph): one acceptance notice or one refusal decision per case, issued by the worker
     after the window's act (documents/vouchers.py). Written once; nothing revokes it, so it
     answers the verification page as always in force."""
 
     kind = models.CharField(_("类别"), max_length=12, choices=VoucherKind.choices)
-    number = models.CharField(_("文号"), max_length=40, unique=True)
     case = models.ForeignKey(
         "cases.Case", verbose_name=_("办件"), on_delete=models.PROTECT, related_name="vouchers"
     )
-    title = models.CharField(_("标题"), max_length=300)
-    file = models.FileField(_("文件"), max_length=200, editable=False)
-    size = models.PositiveIntegerField(_("文件大小"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
-    signer = models.CharField(_("签章者"), max_length=300)
-    issued_at = models.DateTimeField(_("出具时间"))
 
     # What the verification API reads of a registered file, as of an ApprovalDocument.
     status = DocumentStatus.VALID

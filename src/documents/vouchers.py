@@ -131,15 +131,7 @@ def issue_voucher(case_id: int, kind: str) -> IntakeVoucher:
                 % {"voucher": kind.label},
             )
             voucher = IntakeVoucher.objects.create(
-                kind=kind,
-                number=sealed.number,
-                case=case,
-                title=sealed.title,
-                file=sealed.file,
-                size=sealed.size,
-                sha256=sealed.sha256,
-                signer=sealed.signer,
-                issued_at=now,
+                kind=kind, case=case, issued_at=now, **sealed.row()
             )
             append_event(
                 case,
