@@ -34,19 +34,26 @@ def _setup(keys_dir: str) -> None:
     settings.KEYS_DIR = Path(keys_dir)
 
 
+def _party(n: int) -> dict:
+    """Who applied for what, the same in the approval document and the vouchers."""
+    return {
+        "issuing_body": "示范县行政审批局",
+        "party_name": "示范机械制造有限公司",
+        "party_uscc": "91350100M000100Y43",
+        "project": "年产一万台农机装备项目",
+        "case_number": f"139999-20261102-{n:04d}",
+        "submitted_on": dt.date(2026, 11, 2),
+        "lead_department": "行政审批局",
+    }
+
+
 def _data(n: int):
     from documents.render import DocumentData, ItemDecision, verification_url
 
     number = f"示审批〔2026〕{n}号"
     return DocumentData(
         number=number,
-        issuing_body="示范县行政审批局",
-        party_name="示范机械制造有限公司",
-        party_uscc="91350100M000100Y43",
-        project="年产一万台农机装备项目",
-        case_number=f"139999-20261102-{n:04d}",
-        submitted_on=dt.date(2026, 11, 2),
-        lead_department="行政审批局",
+        **_party(n),
         decision="partial",
         items=(
             ItemDecision(
@@ -75,13 +82,7 @@ def _voucher(n: int, kind: str):
     return VoucherData(
         kind=kind,
         number=number,
-        issuing_body="示范县行政审批局",
-        party_name="示范机械制造有限公司",
-        party_uscc="91350100M000100Y43",
-        project="年产一万台农机装备项目",
-        case_number=f"139999-20261102-{n:04d}",
-        submitted_on=dt.date(2026, 11, 2),
-        lead_department="行政审批局",
+        **_party(n),
         items=(
             AcceptedItem("建设用地规划许可", "自然资源局", "10个工作日"),
             AcceptedItem("建设工程规划许可", "自然资源局", "10个工作日"),
